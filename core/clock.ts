@@ -33,17 +33,30 @@ export interface Clock {
  * systemClock.clearTimer(h);
  * ```
  */
-export const systemClock: Clock = {
+export const systemClock: Clock = new (class SystemClock implements Clock {
+  #handles = new Map<number, ReturnType<typeof setTimeout>>();
+  #next = 1;
   now(): number {
     return Date.now();
-  },
+  }
   setTimer(fn: () => void, ms: number): number {
-    return setTimeout(fn, Math.max(0, ms));
-  },
+    const handle = this.#next++;
+    this.#handles.set(
+      handle,
+      setTimeout(() => {
+        this.#handles.delete(handle);
+        fn();
+      }, Math.max(0, ms)),
+    );
+    return handle;
+  }
   clearTimer(handle: number): void {
-    clearTimeout(handle);
-  },
-};
+    const timer = this.#handles.get(handle);
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    this.#handles.delete(handle);
+  }
+})();
 
 interface ManualTimer {
   handle: number;

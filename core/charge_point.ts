@@ -1,0 +1,780 @@
+/**
+ * The `ChargePoint` facade: the firmware's handlers, start/stop, and the thin shell that turns
+ * the effects of the fold into I/O (WebSocket frames, timers, firmware callbacks).
+ *
+ * @module
+ */
+import type { RecordedEvent } from "../events/envelope.ts";
+import { type ChargePointEvent, EVENT_SCHEMAS, type EventData, type EventType } from "../events/mod.ts";
+import {
+  FIRMWARE_STATUSES,
+  type Reason,
+  SIGNED_FIRMWARE_STATUSES,
+  DIAGNOSTICS_STATUSES,
+  UPLOAD_LOG_STATUSES,
+} from "../events/handler_events.ts";
+import type { ErrorInfo, Measurement } from "../events/measurement.ts";
+import { type Clock, systemClock } from "./clock.ts";
+import { boolKey, SECRET_KEYS } from "./configuration.ts";
+import { type ChargePointStatus, reportedStatus } from "./connector_fsm.ts";
+import { InvalidArgumentError, StateError } from "./errors.ts";
+import { EventLog } from "./event_log.ts";
+import type { EventStore } from "./event_store.ts";
+import { type Logger, silentLogger } from "./logger.ts";
+import type { Plugin, PluginContext } from "./plugin.ts";
+import { SqliteEventStore } from "./sqlite_event_store.ts";
+import { initialState, type State } from "./state.ts";
+import { type StepResult, step } from "./step.ts";
+import type { Effects } from "./draft.ts";
+import { type Transport, type TransportConnection, webSocketTransport } from "./transport.ts";
+import { basicAuthHeader } from "./websocket_client.ts";
+import { checkEvent } from "../events/mod.ts";
+
+/** Fields of BootNotification.req the charge point reports. */
+export interface BootNotificationFields {
+  /** Vendor, ≤ 20 characters. */
+  readonly chargePointVendor: string;
+  /** Model, ≤ 20 characters. */
+  readonly chargePointModel: string;
+  /** ≤ 25 characters. */
+  readonly chargePointSerialNumber?: string;
+  /** ≤ 25 characters. */
+  readonly chargeBoxSerialNumber?: string;
+  /** ≤ 50 characters. */
+  readonly firmwareVersion?: string;
+  /** ≤ 20 characters. */
+  readonly iccid?: string;
+  /** ≤ 20 characters. */
+  readonly imsi?: string;
+  /** ≤ 25 characters. */
+  readonly meterType?: string;
+  /** ≤ 25 characters. */
+  readonly meterSerialNumber?: string;
+}
+
+/** TLS and authentication material (security profiles 1-3). */
+export interface SecurityOptions {
+  /** Password of HTTP Basic authentication (user = charge point id). Never logged. */
+  readonly basicAuthPassword?: string;
+  /** PEM roots trusted for the central system's certificate. */
+  readonly caCerts?: readonly string[];
+  /** PEM client certificate (profile 3). */
+  readonly clientCertificate?: string;
+  /** PEM private key of the client certificate. Never logged. */
+  readonly clientKey?: string;
+}
+
+/**
+ * Callbacks into the firmware, for requests that need something physical. All optional; a missing
+ * one makes the matching central system request answer `Rejected`/`NotSupported`. Each call and its
+ * result are recorded as events.
+ */
+export interface ChargePointCallbacks {
+  /** Make a connector operative; the firmware then calls `onEnabled`. */
+  enableEvse?(connector: number): boolean | Promise<boolean>;
+  /** Make a connector inoperative; the firmware then calls `onDisabled`. */
+  disableEvse?(connector: number): boolean | Promise<boolean>;
+  /** Pause charging (StartTransaction answered with a non-Accepted idTag). */
+  pauseCharging?(connector: number): boolean | Promise<boolean>;
+  /** Resume charging. */
+  resumeCharging?(connector: number): boolean | Promise<boolean>;
+  /** A token to start a transaction with (RemoteStartTransaction). */
+  provideToken?(idToken: string, connectors: number[], prevalidated: boolean): void | Promise<void>;
+  /** Stop the transaction on a connector; the firmware then calls `onTransactionStopped`. */
+  stopTransaction?(connector: number, reason: Reason): boolean | Promise<boolean>;
+  /** Unlock a connector. */
+  unlockConnector?(connector: number): string | Promise<string>;
+  /** Whether a reset of this type may happen now. */
+  isResetAllowed?(type: "Hard" | "Soft"): boolean | Promise<boolean>;
+  /** Reset the charger. */
+  reset?(type: "Hard" | "Soft"): void | Promise<void>;
+  /** The central system's time (RFC 3339). */
+  setSystemTime?(time: string): void | Promise<void>;
+  /** ConnectionTimeOut changed, in seconds. */
+  setConnectionTimeout?(seconds: number): void | Promise<void>;
+  /** The link went up (true) or down (false). */
+  connectionStateChanged?(connected: boolean): void | Promise<void>;
+  /** A BootNotification answer arrived. */
+  bootNotificationResponse?(response: Record<string, unknown>): void | Promise<void>;
+  /** A configuration key changed. */
+  configurationKeyChanged?(key: string, value: string): void | Promise<void>;
+  /** Reserve a connector. */
+  reserveNow?(...args: unknown[]): unknown;
+  /** Cancel a reservation. */
+  cancelReservation?(...args: unknown[]): unknown;
+  /** Upload diagnostics (GetDiagnostics). */
+  uploadDiagnostics?(...args: unknown[]): unknown;
+  /** Install firmware (UpdateFirmware). */
+  updateFirmware?(...args: unknown[]): unknown;
+  /** Install signed firmware (SignedUpdateFirmware). */
+  signedUpdateFirmware?(...args: unknown[]): unknown;
+  /** Upload logs (GetLog). */
+  uploadLogs?(...args: unknown[]): unknown;
+  /** Charging profiles changed. */
+  signalSetChargingProfiles?(): void | Promise<void>;
+  /** A DataTransfer request from the central system. */
+  dataTransfer?(...args: unknown[]): unknown;
+}
+
+/** Options of {@linkcode ChargePoint}. */
+export interface ChargePointOptions {
+  /** Identity; appended to `csmsUrl` as its last path segment. */
+  readonly chargePointId: string;
+  /** Central system URL, `ws://` or `wss://`. */
+  readonly csmsUrl: string;
+  /** Number of connectors (ids 1..n). */
+  readonly connectors: number;
+  /** The event store (default: SQLite at `data/<chargePointId>.sqlite`). */
+  readonly store?: EventStore;
+  /** OCPP configuration keys (strings). */
+  readonly configuration?: Readonly<Record<string, string>>;
+  /** BootNotification fields. */
+  readonly bootNotification: BootNotificationFields;
+  /** Authentication and TLS. */
+  readonly security?: SecurityOptions;
+  /** Plugins, set up by `start()` in order. */
+  readonly plugins?: readonly Plugin[];
+  /** Firmware callbacks. */
+  readonly callbacks?: ChargePointCallbacks;
+  /** Time source (default: the system clock). */
+  readonly clock?: Clock;
+  /** Where notes and failures are written (default: nowhere). */
+  readonly logger?: Logger;
+  /** Transport (default: WebSocket over Deno sockets). */
+  readonly transport?: Transport;
+  /** How long to wait for the answer to a CALL, in ms (default 30000). */
+  readonly responseTimeoutMs?: number;
+}
+
+/** idTagInfo of an authorization. */
+export interface IdTagInfo {
+  /** Accepted, Blocked, Expired, Invalid or ConcurrentTx. */
+  readonly status: string;
+  /** Expiry of the authorization (RFC 3339). */
+  readonly expiryDate?: string;
+  /** Parent idTag. */
+  readonly parentIdTag?: string;
+}
+
+/** Answer of a DataTransfer. */
+export interface DataTransferResult {
+  /** Accepted, Rejected, UnknownMessageId or UnknownVendorId. */
+  readonly status: string;
+  /** Data returned. */
+  readonly data?: string;
+}
+
+/** Composite charging schedule of a connector. */
+export interface CompositeSchedule {
+  /** Unit of the limits. */
+  readonly chargingRateUnit: "A" | "W";
+  /** Length of the schedule in seconds. */
+  readonly duration: number;
+  /** Start of the schedule (RFC 3339). */
+  readonly startSchedule: string;
+  /** Limits in time order; empty when no charging profile limits the connector. */
+  readonly chargingSchedulePeriod: readonly { startPeriod: number; limit: number; numberPhases?: number }[];
+}
+
+type Answer = { ok: true; payload: Record<string, unknown> } | { ok: false; reason: string };
+
+const HANDLER_CONNECTOR_ZERO_ALLOWED = new Set([
+  "MeterValuesMeasured",
+  "ErrorRaised",
+  "ErrorCleared",
+  "AllErrorsCleared",
+  "ConnectorEnabled",
+  "ConnectorDisabled",
+]);
+
+/**
+ * An OCPP 1.6-J charge point whose every decision comes from its event log.
+ *
+ * @example
+ * ```ts ignore
+ * import { ChargePoint, MemoryEventStore } from "../mod.ts";
+ * const cp = new ChargePoint({
+ *   chargePointId: "CP-1",
+ *   csmsUrl: "ws://127.0.0.1:9000/ocpp",
+ *   connectors: 2,
+ *   store: new MemoryEventStore(),
+ *   bootNotification: { chargePointVendor: "Acme", chargePointModel: "AC22" },
+ * });
+ * await cp.start();
+ * cp.onSessionStarted(1, "session-1", "EVConnected");
+ * console.log(cp.connectorStatus(1)); // "Preparing"
+ * await cp.stop();
+ * ```
+ */
+export class ChargePoint {
+  readonly #options: ChargePointOptions;
+  readonly #store: EventStore;
+  readonly #ownsStore: boolean;
+  readonly #log: EventLog;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  readonly #transport: Transport;
+  readonly #secret: string | undefined;
+  #state: State = initialState();
+  #started = false;
+  #stopped = false;
+  #connection: TransportConnection | undefined;
+  #timers = new Map<string, { due: number; handle: number }>();
+  #waiting = new Map<string, (answer: Answer) => void>();
+  #early = new Map<string, Answer>();
+  #returns = new Map<string, unknown>();
+  #pluginListeners: { listener: (e: RecordedEvent) => void | Promise<void>; types?: ReadonlySet<string> }[] = [];
+  #disposables: (Disposable | AsyncDisposable)[] = [];
+
+  /** Creates a charge point; nothing happens until {@linkcode ChargePoint.start}. */
+  constructor(options: ChargePointOptions) {
+    if (!Number.isInteger(options.connectors) || options.connectors < 1) {
+      throw new InvalidArgumentError("connectors", options.connectors, "must be an integer ≥ 1");
+    }
+    if (options.chargePointId.length === 0) {
+      throw new InvalidArgumentError("chargePointId", options.chargePointId, "must not be empty");
+    }
+    if (!/^wss?:\/\//.test(options.csmsUrl)) {
+      throw new InvalidArgumentError("csmsUrl", options.csmsUrl, "must start with ws:// or wss://");
+    }
+    this.#options = options;
+    this.#clock = options.clock ?? systemClock;
+    this.#logger = options.logger ?? silentLogger;
+    this.#transport = options.transport ?? webSocketTransport();
+    this.#ownsStore = options.store === undefined;
+    this.#store = options.store ?? new SqliteEventStore(`data/${options.chargePointId}.sqlite`);
+    this.#secret = options.security?.basicAuthPassword ?? options.configuration?.AuthorizationKey;
+    this.#log = new EventLog(this.#store, {
+      clock: this.#clock,
+      onListenerError: (error, event) =>
+        this.#logger.error(`log listener failed on event ${event.seq} (${event.type})`, { error }),
+    });
+    this.#log.subscribe((event) => this.#apply(event));
+  }
+
+  /** The event log: subscribe, iterate, export. */
+  get log(): EventLog {
+    return this.#log;
+  }
+
+  /** The current derived state (read-only snapshot). */
+  get state(): State {
+    return this.#state;
+  }
+
+  /**
+   * Replays the store, sets up the plugins, and starts connecting (BootNotification, then
+   * StatusNotifications once accepted).
+   */
+  async start(): Promise<void> {
+    if (this.#started) throw new StateError("ALREADY_STARTED", "start() was already called");
+    this.#started = true;
+    let state = initialState();
+    for (const recorded of this.#store.read(1)) {
+      const checked = checkEvent(recorded);
+      if (!checked.ok) throw new StateError("STOPPED", `event ${recorded.seq} of the store is invalid: ${checked.reason}`);
+      state = step(state, checked.event).state;
+    }
+    this.#state = state;
+    for (const plugin of this.#options.plugins ?? []) {
+      const ctx = this.#pluginContext(plugin.name);
+      try {
+        const disposable = await plugin.setup(ctx);
+        if (disposable !== undefined) this.#disposables.push(disposable);
+      } catch (error) {
+        this.#logger.error(`plugin ${plugin.name} failed to set up`, { error });
+      }
+    }
+    const configuration: Record<string, string> = {};
+    for (const [key, value] of Object.entries(this.#options.configuration ?? {})) {
+      if (!SECRET_KEYS.has(key)) configuration[key] = value;
+    }
+    const boot: Record<string, string> = {};
+    for (const [key, value] of Object.entries(this.#options.bootNotification)) {
+      if (typeof value === "string") boot[key] = value;
+    }
+    this.#append("ChargePointStarted", {
+      chargePointId: this.#options.chargePointId,
+      csmsUrl: this.#options.csmsUrl,
+      connectors: this.#options.connectors,
+      configuration,
+      bootNotification: boot,
+      callbacks: Object.keys(this.#options.callbacks ?? {}).filter((k) =>
+        typeof (this.#options.callbacks as Record<string, unknown>)[k] === "function"
+      ).sort(),
+      responseTimeoutMs: this.#options.responseTimeoutMs ?? 30_000,
+    });
+  }
+
+  /** Closes the connection, stops the timers and the plugins. The store is closed if it is the default one. */
+  async stop(): Promise<void> {
+    if (!this.#started || this.#stopped) return;
+    this.#append("ChargePointStopped", {});
+    this.#stopped = true;
+    for (const t of this.#timers.values()) this.#clock.clearTimer(t.handle);
+    this.#timers.clear();
+    this.#connection?.close(1000, "stopped");
+    this.#connection = undefined;
+    for (const d of this.#disposables.reverse()) {
+      try {
+        if (Symbol.asyncDispose in d) await d[Symbol.asyncDispose]();
+        else d[Symbol.dispose]();
+      } catch (error) {
+        this.#logger.error("plugin dispose failed", { error });
+      }
+    }
+    for (const resolve of this.#waiting.values()) resolve({ ok: false, reason: "stopped" });
+    this.#waiting.clear();
+    if (this.#ownsStore) this.#store.close();
+  }
+
+  /** The reported status of a connector (0 = the charge point); Faulted while a fault is active. */
+  connectorStatus(connector: number): ChargePointStatus {
+    const c = this.#state.connectors[connector];
+    if (c === undefined) throw new InvalidArgumentError("connector", connector, this.#range(true));
+    return reportedStatus(c.stored, c.errors);
+  }
+
+  // ---- handlers -------------------------------------------------------------------------------
+
+  /** Stores the latest measurement of a connector (sends nothing by itself). */
+  onMeterValues(connector: number, measurement: Measurement): void {
+    this.#handle("MeterValuesMeasured", { connector, measurement });
+  }
+
+  /** Stores the maximum current offered to the EV, in A. */
+  onMaxCurrentOffered(connector: number, maxCurrent: number): void {
+    this.#handle("MaxCurrentOfferedChanged", { connector, maxCurrentA: maxCurrent });
+  }
+
+  /** Stores the maximum power offered to the EV, in W. */
+  onMaxPowerOffered(connector: number, maxPower: number): void {
+    this.#handle("MaxPowerOfferedChanged", { connector, maxPowerW: maxPower });
+  }
+
+  /** A session started (first interaction: EV connected or user authorized). */
+  onSessionStarted(
+    connector: number,
+    sessionId: string,
+    reason: "EVConnected" | "Authorized",
+    sessionLoggingPath?: string,
+  ): void {
+    this.#handle("SessionStarted", { connector, sessionId, reason, ...opt({ sessionLoggingPath }) });
+  }
+
+  /** The session ended (EV disconnected). */
+  onSessionStopped(connector: number, sessionId: string): void {
+    this.#handle("SessionStopped", { connector, sessionId });
+  }
+
+  /** A transaction started: sends StartTransaction. */
+  onTransactionStarted(
+    connector: number,
+    sessionId: string,
+    idToken: string,
+    meterStart: number,
+    reservationId: number | undefined,
+    timestamp: Date,
+    signedMeterValue?: string,
+  ): void {
+    this.#handle("TransactionStarted", {
+      connector,
+      sessionId,
+      idToken,
+      meterStartWh: meterStart,
+      ...opt({ reservationId, signedMeterValue }),
+      timestamp: isoDate("timestamp", timestamp),
+    });
+  }
+
+  /** A transaction stopped: sends StopTransaction. */
+  onTransactionStopped(
+    connector: number,
+    sessionId: string,
+    reason: Reason,
+    timestamp: Date,
+    energyWhImport: number,
+    idTagEnd?: string,
+    signedMeterValue?: string,
+  ): void {
+    this.#handle("TransactionStopped", {
+      connector,
+      sessionId,
+      reason,
+      timestamp: isoDate("timestamp", timestamp),
+      energyWhImport,
+      ...opt({ idTagEnd, signedMeterValue }),
+    });
+  }
+
+  /** The EV suspended charging. */
+  onSuspendChargingEv(connector: number, info?: string): void {
+    this.#handle("ChargingSuspendedByEv", { connector, ...opt({ info }) });
+  }
+
+  /** The EVSE suspended charging. */
+  onSuspendChargingEvse(connector: number, info?: string): void {
+    this.#handle("ChargingSuspendedByEvse", { connector, ...opt({ info }) });
+  }
+
+  /** Charging (re)started. */
+  onResumeCharging(connector: number): void {
+    this.#handle("ChargingResumed", { connector });
+  }
+
+  /** An error is present; faults (`isFault`) make the connector Faulted. */
+  onError(connector: number, errorInfo: ErrorInfo): void {
+    this.#handle("ErrorRaised", { connector, error: errorInfo });
+  }
+
+  /** The error with this uuid is gone. */
+  onErrorCleared(connector: number, uuid: string): void {
+    this.#handle("ErrorCleared", { connector, uuid });
+  }
+
+  /** All errors of the connector are gone. */
+  onAllErrorsCleared(connector: number): void {
+    this.#handle("AllErrorsCleared", { connector });
+  }
+
+  /** Upload status: requestId -1 → DiagnosticsStatusNotification, else LogStatusNotification. */
+  onLogStatusNotification(requestId: number, logStatus: string): void {
+    const allowed: readonly string[] = requestId === -1
+      ? [...DIAGNOSTICS_STATUSES, "UploadFailure"]
+      : UPLOAD_LOG_STATUSES;
+    if (!allowed.includes(logStatus)) {
+      throw new InvalidArgumentError("logStatus", logStatus, `must be one of ${allowed.join(", ")}`);
+    }
+    this.#handle("LogStatusChanged", { requestId, status: logStatus });
+  }
+
+  /** Firmware status: requestId -1 → FirmwareStatusNotification, else SignedFirmwareStatusNotification. */
+  onFirmwareUpdateStatusNotification(requestId: number, status: string): void {
+    const allowed: readonly string[] = requestId === -1 ? FIRMWARE_STATUSES : SIGNED_FIRMWARE_STATUSES;
+    if (!allowed.includes(status)) {
+      throw new InvalidArgumentError("status", status, `must be one of ${allowed.join(", ")}`);
+    }
+    this.#handle("FirmwareUpdateStatusChanged", { requestId, status });
+  }
+
+  /** A reservation started on the connector. */
+  onReservationStart(connector: number): void {
+    this.#handle("ReservationStarted", { connector });
+  }
+
+  /** The reservation of the connector ended. */
+  onReservationEnd(connector: number): void {
+    this.#handle("ReservationEnded", { connector });
+  }
+
+  /** The connector became operational. */
+  onEnabled(connector: number): void {
+    this.#handle("ConnectorEnabled", { connector });
+  }
+
+  /** The connector became inoperative. */
+  onDisabled(connector: number): void {
+    this.#handle("ConnectorDisabled", { connector });
+  }
+
+  /** An EV was plugged in but no authorization came within ConnectionTimeOut. */
+  onPluginTimeout(connector: number): void {
+    this.#handle("PluginTimedOut", { connector });
+  }
+
+  /** A security event: written to the security log; critical ones are sent to the central system. */
+  onSecurityEvent(eventType: string, techInfo?: string, critical?: boolean, timestamp?: Date): void {
+    this.#handle("SecurityEventOccurred", {
+      eventType,
+      ...opt({ techInfo, critical }),
+      timestamp: timestamp === undefined
+        ? new Date(this.#clock.now() + this.#state.timeOffsetMs).toISOString()
+        : isoDate("timestamp", timestamp),
+    });
+  }
+
+  /** Handles a ChangeAvailability as if the central system had sent it. */
+  onChangeAvailability(
+    request: { connectorId: number; type: "Inoperative" | "Operative" },
+  ): { status: "Accepted" | "Rejected" | "Scheduled" } {
+    const event = this.#handle("AvailabilityChangeRequested", {
+      connectorId: request.connectorId,
+      type: request.type,
+    });
+    if (!this.#returns.has(event.id)) {
+      throw new StateError("STOPPED", "onChangeAvailability called from inside an event listener");
+    }
+    const status = this.#returns.get(event.id) as "Accepted" | "Rejected" | "Scheduled";
+    this.#returns.delete(event.id);
+    return { status };
+  }
+
+  /** Authorizes an idTag with the central system; offline, `AllowOfflineTxForUnknownId` decides. */
+  async authorizeIdToken(idToken: string): Promise<IdTagInfo> {
+    const answer = await this.#request("AuthorizeRequested", { idTag: idToken });
+    if (answer.ok) return answer.payload.idTagInfo as IdTagInfo;
+    return { status: boolKey(this.#state.config, "AllowOfflineTxForUnknownId", false) ? "Accepted" : "Invalid" };
+  }
+
+  /** Sends a DataTransfer; resolves undefined when offline or unanswered. */
+  async dataTransfer(vendorId: string, messageId?: string, data?: string): Promise<DataTransferResult | undefined> {
+    const answer = await this.#request("DataTransferRequested", { vendorId, ...opt({ messageId, data }) });
+    return answer.ok ? answer.payload as unknown as DataTransferResult : undefined;
+  }
+
+  /**
+   * Composite schedules of connectors 0..n for `durationS` seconds from now. No smart charging
+   * profile is installed by this version, so every schedule has no limiting period.
+   */
+  getCompositeSchedules(durationS: number, unit: "A" | "W" = "A"): Record<number, CompositeSchedule> {
+    if (!Number.isInteger(durationS) || durationS < 0) {
+      throw new InvalidArgumentError("durationS", durationS, "must be an integer ≥ 0");
+    }
+    const start = new Date(this.#clock.now() + this.#state.timeOffsetMs).toISOString();
+    const out: Record<number, CompositeSchedule> = {};
+    for (const c of this.#state.connectors) {
+      out[c.id] = { chargingRateUnit: unit, duration: durationS, startSchedule: start, chargingSchedulePeriod: [] };
+    }
+    return out;
+  }
+
+  /** Connects (again) after {@linkcode ChargePoint.disconnect}. */
+  connect(): void {
+    this.#requireRunning();
+    this.#append("ConnectRequested", {});
+  }
+
+  /** Closes the connection and stays offline until {@linkcode ChargePoint.connect}. */
+  disconnect(): void {
+    this.#requireRunning();
+    this.#append("DisconnectRequested", {});
+  }
+
+  // ---- shell ----------------------------------------------------------------------------------
+
+  #requireRunning(): void {
+    if (!this.#started) throw new StateError("NOT_STARTED", "call start() first");
+    if (this.#stopped) throw new StateError("STOPPED", "the charge point was stopped");
+  }
+
+  #range(zero: boolean): string {
+    return `must be a connector id ${zero ? 0 : 1}..${this.#options.connectors}`;
+  }
+
+  /** Validates handler arguments, appends the event and returns it. Nothing is appended on error. */
+  #handle<T extends EventType>(type: T, data: Record<string, unknown>): RecordedEvent {
+    this.#requireRunning();
+    if ("connector" in data) {
+      const c = data.connector;
+      const min = HANDLER_CONNECTOR_ZERO_ALLOWED.has(type) ? 0 : 1;
+      if (typeof c !== "number" || !Number.isInteger(c) || c < min || c > this.#options.connectors) {
+        throw new InvalidArgumentError("connector", c, this.#range(min === 0));
+      }
+    }
+    const parsed = EVENT_SCHEMAS[type].safeParse(data);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const path = issue?.path.join(".") ?? "";
+      const value = issue?.path.reduce<unknown>(
+        (v, k) => (v !== null && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[k] : undefined),
+        data,
+      );
+      throw new InvalidArgumentError(path || type, value, issue?.message ?? "invalid");
+    }
+    return this.#append(type, parsed.data as EventData<T>);
+  }
+
+  #append(type: string, data: unknown): RecordedEvent {
+    return this.#log.append(type, data);
+  }
+
+  #request(type: "AuthorizeRequested" | "DataTransferRequested", data: Record<string, unknown>): Promise<Answer> {
+    const event = this.#handle(type, data);
+    const early = this.#early.get(event.id);
+    if (early !== undefined) {
+      this.#early.delete(event.id);
+      return Promise.resolve(early);
+    }
+    return new Promise((resolve) => this.#waiting.set(event.id, resolve));
+  }
+
+  /** First listener of the log: folds the event and performs its effects. */
+  #apply(recorded: RecordedEvent): void {
+    const event = recorded as ChargePointEvent;
+    let result: StepResult;
+    try {
+      result = step(this.#state, event);
+    } catch (error) {
+      this.#logger.error(`event ${recorded.seq} (${recorded.type}) could not be folded`, { error });
+      return;
+    }
+    this.#state = result.state;
+    if (result.effects.returnValue !== undefined) this.#returns.set(recorded.id, result.effects.returnValue);
+    if (!this.#stopped) this.#syncTimers();
+    this.#perform(result.effects);
+    for (const p of this.#pluginListeners) {
+      if (p.types !== undefined && !p.types.has(recorded.type)) continue;
+      try {
+        const r = p.listener(recorded);
+        if (r instanceof Promise) {
+          r.catch((error: unknown) => this.#logger.error(`plugin listener failed on event ${recorded.seq}`, { error }));
+        }
+      } catch (error) {
+        this.#logger.error(`plugin listener failed on event ${recorded.seq}`, { error });
+      }
+    }
+  }
+
+  #perform(effects: Effects): void {
+    for (const note of effects.notes) this.#logger.debug(note);
+    if (this.#stopped) return;
+    if (effects.disconnect) {
+      this.#connection?.close(1000, "disconnect requested");
+      this.#connection = undefined;
+      if (this.#state.running) queueMicrotask(() => this.#safeAppend("ConnectionClosed", { code: 1000, reason: "disconnect requested", wasOpen: true }));
+    }
+    for (const frame of effects.frames) {
+      try {
+        if (this.#connection === undefined) throw new Error("no connection");
+        this.#connection.send(frame);
+      } catch (error) {
+        this.#logger.warn(`frame not sent: ${String(error)}`, { frame });
+      }
+    }
+    if (effects.ping) {
+      try {
+        this.#connection?.ping();
+      } catch (error) {
+        this.#logger.warn(`ping not sent: ${String(error)}`);
+      }
+    }
+    if (effects.connect) this.#openConnection();
+    for (const { ref, value } of effects.answers) {
+      const resolve = this.#waiting.get(ref);
+      if (resolve === undefined) this.#early.set(ref, value as Answer);
+      else {
+        this.#waiting.delete(ref);
+        resolve(value as Answer);
+      }
+    }
+    for (const cb of effects.callbacks) this.#callFirmware(cb.name, cb.ref, cb.args);
+    for (const r of effects.raise) queueMicrotask(() => this.#safeAppend(r.type, r.data));
+  }
+
+  #safeAppend(type: string, data: unknown): void {
+    if (this.#stopped) return;
+    try {
+      this.#append(type, data);
+    } catch (error) {
+      this.#logger.error(`event ${type} could not be stored`, { error });
+    }
+  }
+
+  #callFirmware(name: string, ref: string, args: readonly unknown[]): void {
+    const fn = (this.#options.callbacks as Record<string, unknown> | undefined)?.[name];
+    if (typeof fn !== "function") return;
+    queueMicrotask(async () => {
+      try {
+        const result: unknown = await fn.apply(this.#options.callbacks, args);
+        this.#safeAppend("CallbackCompleted", { callback: name, ref, ok: true, ...opt({ result: jsonOrUndefined(result) }) });
+      } catch (error) {
+        this.#safeAppend("CallbackCompleted", { callback: name, ref, ok: false, error: String(error) });
+      }
+    });
+  }
+
+  #openConnection(): void {
+    this.#connection?.close(1000, "reconnecting");
+    const base = this.#options.csmsUrl.replace(/\/+$/, "");
+    const url = `${base}/${encodeURIComponent(this.#options.chargePointId)}`;
+    const sec = this.#options.security;
+    const headers: Record<string, string> = {};
+    if (this.#secret !== undefined) headers.Authorization = basicAuthHeader(this.#options.chargePointId, this.#secret);
+    let live = true;
+    const conn = this.#transport.connect(url, {
+      protocols: ["ocpp1.6"],
+      headers,
+      ...opt({ caCerts: sec?.caCerts, clientCert: sec?.clientCertificate, clientKey: sec?.clientKey }),
+    }, {
+      onOpen: (protocol) => live && this.#safeAppend("ConnectionOpened", { url, protocol }),
+      onMessage: (text) => live && this.#safeAppend("FrameReceived", { text }),
+      onPong: () => live && this.#safeAppend("PongReceived", {}),
+      onClose: (code, reason, wasOpen, httpStatus) => {
+        if (!live) return;
+        live = false;
+        if (this.#connection === conn) this.#connection = undefined;
+        this.#safeAppend("ConnectionClosed", { code, reason, wasOpen, ...opt({ httpStatus }) });
+      },
+    });
+    const close = conn.close.bind(conn);
+    conn.close = (code?: number, reason?: string) => {
+      live = false;
+      close(code, reason);
+    };
+    this.#connection = conn;
+  }
+
+  #syncTimers(): void {
+    const wanted = this.#state.timers;
+    for (const [name, t] of this.#timers) {
+      if (wanted[name] !== t.due) {
+        this.#clock.clearTimer(t.handle);
+        this.#timers.delete(name);
+      }
+    }
+    for (const [name, due] of Object.entries(wanted)) {
+      if (this.#timers.has(name)) continue;
+      const handle = this.#clock.setTimer(() => {
+        this.#timers.delete(name);
+        this.#safeAppend("TimerFired", { timer: name, due });
+      }, due - this.#clock.now());
+      this.#timers.set(name, { due, handle });
+    }
+  }
+
+  #pluginContext(name: string): PluginContext {
+    return {
+      chargePointId: this.#options.chargePointId,
+      clock: this.#clock,
+      logger: this.#logger,
+      subscribe: (listener, options) => {
+        const entry = { listener, ...opt({ types: options?.types === undefined ? undefined : new Set(options.types) }) };
+        this.#pluginListeners.push(entry);
+        return () => {
+          this.#pluginListeners = this.#pluginListeners.filter((e) => e !== entry);
+        };
+      },
+      connectorStatus: (connector) => this.connectorStatus(connector),
+      raiseSecurityEvent: (eventType, techInfo, critical) => {
+        try {
+          this.onSecurityEvent(eventType, techInfo, critical);
+        } catch (error) {
+          this.#logger.error(`plugin ${name}: security event not recorded`, { error });
+        }
+      },
+    };
+  }
+}
+
+/** Copies the defined entries of `o` (optional parameters that were not given are left out). */
+function opt<T extends Record<string, unknown>>(o: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  return out;
+}
+
+function isoDate(argument: string, value: unknown): string {
+  if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
+    throw new InvalidArgumentError(argument, value, "must be a valid Date");
+  }
+  return value.toISOString();
+}
+
+function jsonOrUndefined(value: unknown): unknown {
+  if (value === undefined) return undefined;
+  try {
+    return JSON.parse(JSON.stringify(value));
+  } catch (error) {
+    return `unserialisable result: ${String(error)}`;
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * Frames received from the central system: answers to our CALLs, and CALLs to answer.
+ *
+ * @module
+ */
+import type { Draft } from "./draft.ts";
+import {
+  encodeError,
+  encodeResult,
+  parseFrame,
+  validateCall,
+  validateResult,
+} from "./rpc_frame.ts";
+import { failed, pump, scheduleBoot, takeInFlight } from "./outbox.ts";
+import {
+  armSampling,
+  changeAvailability,
+  raiseSecurityEvent,
+  reportStatus,
+} from "./connector_reducer.ts";
+import { boolKey, intKey } from "./configuration.ts";
+import type { OutgoingCall } from "./state.ts";
+
+/** Timer of the periodic Heartbeat. */
+export const TIMER_HEARTBEAT = "heartbeat";
+
+/** Arms the heartbeat timer from `HeartbeatInterval` (0 = off). */
+export function armHeartbeat(d: Draft): void {
+  const interval = intKey(d.state.config, "HeartbeatInterval", 0);
+  if (interval > 0) d.setTimer(TIMER_HEARTBEAT, d.now + interval * 1000);
+  else d.clearTimer(TIMER_HEARTBEAT);
+}
+
+/** Takes the central system's clock from a `currentTime` field. */
+function takeTime(d: Draft, currentTime: unknown): void {
+  if (typeof currentTime !== "string") return;
+  const t = Date.parse(currentTime);
+  if (Number.isNaN(t)) return;
+  d.set({ timeOffsetMs: t - d.now });
+  d.callback("setSystemTime", new Date(t).toISOString());
+}
+
+/** Handles a frame received from the central system. */
+export function receiveFrame(d: Draft, text: string): void {
+  const frame = parseFrame(text);
+  switch (frame.kind) {
+    case "invalid":
+      d.note(`invalid frame (${frame.code}): ${frame.reason}`);
+      raiseSecurityEvent(d, "InvalidMessages", text.slice(0, 255));
+      if (frame.id !== undefined || frame.code === "FormationViolation") {
+        d.effects.frames.push(
+          encodeError(frame.id ?? "-1", frame.code, frame.reason.slice(0, 255), {}),
+        );
+      }
+      return;
+    case "result": {
+      const call = takeInFlight(d, frame.id, "CALLRESULT");
+      if (call === undefined) return;
+      const checked = validateResult(call.action, frame.payload);
+      if (!checked.ok) {
+        d.note(`invalid ${call.action} answer (${checked.code}): ${checked.description}`);
+        failed(d, call, `invalid answer: ${checked.description}`);
+      } else {
+        answered(d, call, checked.payload as Record<string, unknown>);
+      }
+      pump(d);
+      return;
+    }
+    case "error": {
+      const call = takeInFlight(d, frame.id, "CALLERROR");
+      if (call === undefined) return;
+      failed(d, call, `CALLERROR ${frame.code}: ${frame.description}`);
+      pump(d);
+      return;
+    }
+    case "call":
+      receiveCall(d, frame.id, frame.action, frame.payload);
+      return;
+  }
+}
+
+/** The central system answered one of our CALLs. */
+function answered(d: Draft, call: OutgoingCall, payload: Record<string, unknown>): void {
+  switch (call.action) {
+    case "BootNotification": {
+      const interval = typeof payload.interval === "number" ? payload.interval : 0;
+      d.callback("bootNotificationResponse", payload);
+      takeTime(d, payload.currentTime);
+      if (payload.status === "Accepted") {
+        d.set({ registration: "Accepted" });
+        if (interval > 0) {
+          d.set({ config: { ...d.state.config, HeartbeatInterval: String(interval) } });
+        }
+        armHeartbeat(d);
+        for (const c of d.state.connectors) reportStatus(d, c.id);
+      } else {
+        d.set({ registration: payload.status === "Pending" ? "Pending" : "Rejected" });
+        scheduleBoot(d, interval);
+      }
+      return;
+    }
+    case "Heartbeat":
+      takeTime(d, payload.currentTime);
+      return;
+    case "StartTransaction": {
+      const txRef = call.txRef;
+      const transactionId = payload.transactionId;
+      if (txRef !== undefined && typeof transactionId === "number") {
+        d.set({ transactionIds: { ...d.state.transactionIds, [txRef]: transactionId } });
+      }
+      const idTagInfo = payload.idTagInfo as { status?: string } | undefined;
+      const connector = d.state.connectors.find((c) => c.transaction?.ref === txRef);
+      if (idTagInfo?.status !== "Accepted" && connector !== undefined) {
+        if (boolKey(d.state.config, "StopTransactionOnInvalidId", true)) {
+          d.callback("stopTransaction", connector.id, "DeAuthorized");
+        } else {
+          d.callback("pauseCharging", connector.id);
+        }
+      }
+      break;
+    }
+  }
+  if (call.ref !== undefined) {
+    d.effects.answers.push({ ref: call.ref, value: { ok: true, payload } });
+  }
+}
+
+/** Actions of the central system this module answers itself. */
+const HANDLED = new Set(["ChangeAvailability"]);
+
+/** A CALL from the central system. */
+function receiveCall(d: Draft, id: string, action: string, payload: unknown): void {
+  const reg = d.state.registration;
+  if (reg === "None" || reg === "Rejected") {
+    d.note(`${action} ignored: not registered (${reg})`);
+    return;
+  }
+  const checked = validateCall(action, payload);
+  if (!checked.ok) {
+    d.note(`${action} refused (${checked.code}): ${checked.description}`);
+    d.effects.frames.push(encodeError(id, checked.code, checked.description, {}));
+    return;
+  }
+  if (!HANDLED.has(checked.action)) {
+    d.effects.frames.push(encodeError(id, "NotSupported", `${action} is not supported`, {}));
+    return;
+  }
+  const request = checked.payload as Record<string, unknown>;
+  switch (checked.action) {
+    case "ChangeAvailability": {
+      const status = changeAvailability(
+        d,
+        request.connectorId as number,
+        request.type as "Operative" | "Inoperative",
+      );
+      d.effects.frames.push(encodeResult(id, { status }));
+      return;
+    }
+  }
+}
+
+/** Restarts per-connector sampling after a restart of the process. */
+export function resumeSampling(d: Draft): void {
+  for (const c of d.state.connectors) if (c.transaction !== undefined) armSampling(d, c.id, d.now);
+}

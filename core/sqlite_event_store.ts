@@ -1,0 +1,380 @@
+/**
+ * An {@linkcode EventStore} in one SQLite file, on the runtime's built-in `node:sqlite`.
+ *
+ * @module
+ */
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { DatabaseSync, type StatementSync } from "node:sqlite";
+import type { RecordedEvent } from "../events/envelope.ts";
+import type { EventStore } from "./event_store.ts";
+import { StorageError } from "./errors.ts";
+
+/** The version of the table layout this code writes and reads. */
+const SCHEMA_VERSION = 1;
+
+/** SQLite extended result code of a PRIMARY KEY violation (`SQLITE_CONSTRAINT_PRIMARYKEY`). */
+const SQLITE_CONSTRAINT_PRIMARYKEY = 1555;
+
+/**
+ * Options of {@linkcode SqliteEventStore}.
+ *
+ * @example
+ * ```ts
+ * import type { SqliteEventStoreOptions } from "./sqlite_event_store.ts";
+ * const options: SqliteEventStoreOptions = { synchronous: "NORMAL", busyTimeoutMs: 1000 };
+ * ```
+ */
+export interface SqliteEventStoreOptions {
+  /**
+   * SQLite's `PRAGMA synchronous`, in WAL mode. `"FULL"` (the default) syncs the WAL to disk on
+   * every append: an appended event survives a power loss or an OS crash. `"NORMAL"` syncs only
+   * at checkpoints: an appended event survives a crash or kill of the process, but the last
+   * events before a power loss may be lost (the file stays consistent). NORMAL appends are
+   * several times faster.
+   */
+  readonly synchronous?: "FULL" | "NORMAL";
+  /**
+   * How long (ms) an append or read waits for a lock held by another connection to the same file
+   * before failing with a `StorageError` (default 5000).
+   */
+  readonly busyTimeoutMs?: number;
+}
+
+interface EventRow {
+  seq: unknown;
+  id: unknown;
+  at: unknown;
+  type: unknown;
+  data: unknown;
+}
+
+/**
+ * An {@linkcode EventStore} in a SQLite file: one row per event in a table
+ * `events(seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, at TEXT NOT NULL, type TEXT NOT NULL,
+ * data TEXT NOT NULL)`, plus a `meta` table holding the schema version. The database runs in WAL
+ * mode; each `append` is one autocommitted INSERT through a prepared statement, so it is durable
+ * (see {@linkcode SqliteEventStoreOptions.synchronous}) and atomic when it returns.
+ *
+ * `data` is stored as JSON text: it must be JSON-serialisable, and it reads back as
+ * `JSON.parse(JSON.stringify(data))` (e.g. a `Date` reads back as a string). One store object
+ * must be the only writer of its file: `lastSeq` is read once when opening and then kept in
+ * memory. `read` yields the events stored when `read` was called.
+ *
+ * @example
+ * ```ts
+ * import { SqliteEventStore } from "./sqlite_event_store.ts";
+ * const dir = await Deno.makeTempDir();
+ * const store = new SqliteEventStore(`${dir}/events.db`, { synchronous: "NORMAL" });
+ * store.append({ id: "01JD0000000000000000000001", seq: 1, at: "2026-01-01T00:00:00.000Z", type: "A", data: { n: 1 } });
+ * for (const e of store.read()) console.log(e.seq, e.data); // 1 { n: 1 }
+ * store.close();
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export class SqliteEventStore implements EventStore {
+  #db: DatabaseSync;
+  #insert: StatementSync;
+  #select: StatementSync;
+  #selectInUse = false;
+  #lastSeq: number;
+  #closed = false;
+  #path: string;
+
+  /**
+   * Opens (or creates) the database at `path`, creating its parent directory when missing.
+   * Throws a `StorageError` of code `STORAGE_READ_FAILED` when the file cannot be opened and
+   * `STORAGE_CORRUPT` when it is not an event store this code can read.
+   *
+   * @example
+   * ```ts
+   * import { SqliteEventStore } from "./sqlite_event_store.ts";
+   * const dir = await Deno.makeTempDir();
+   * const store = new SqliteEventStore(`${dir}/sub/events.db`);
+   * console.log(store.lastSeq()); // 0
+   * store.close();
+   * await Deno.remove(dir, { recursive: true });
+   * ```
+   */
+  constructor(path: string, options: SqliteEventStoreOptions = {}) {
+    const synchronous = options.synchronous ?? "FULL";
+    if (synchronous !== "FULL" && synchronous !== "NORMAL") {
+      throw new RangeError(`synchronous must be "FULL" or "NORMAL": ${synchronous}`);
+    }
+    const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+    if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0) {
+      throw new RangeError(`busyTimeoutMs must be a non-negative integer: ${busyTimeoutMs}`);
+    }
+    this.#path = path;
+    if (path !== ":memory:" && path !== "") {
+      try {
+        mkdirSync(dirname(path), { recursive: true });
+      } catch (error) {
+        throw new StorageError(
+          "STORAGE_WRITE_FAILED",
+          `cannot create the directory of ${path}: ${message(error)}`,
+          { cause: error },
+        );
+      }
+    }
+    let db: DatabaseSync;
+    try {
+      db = new DatabaseSync(path);
+    } catch (error) {
+      throw new StorageError("STORAGE_READ_FAILED", `cannot open ${path}: ${message(error)}`, {
+        cause: error,
+      });
+    }
+    try {
+      db.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
+      db.exec("PRAGMA journal_mode = WAL");
+      db.exec(`PRAGMA synchronous = ${synchronous}`);
+      db.exec("BEGIN IMMEDIATE");
+      try {
+        db.exec(
+          "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);" +
+            "CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE," +
+            " at TEXT NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL);",
+        );
+        db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)")
+          .run(String(SCHEMA_VERSION));
+        db.exec("COMMIT");
+      } catch (error) {
+        db.exec("ROLLBACK");
+        throw error;
+      }
+      const version = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get();
+      if (version?.value !== String(SCHEMA_VERSION)) {
+        throw new StorageError(
+          "STORAGE_CORRUPT",
+          `${path} has schema version ${String(version?.value)}, this code reads ${SCHEMA_VERSION}`,
+        );
+      }
+      const last = db.prepare("SELECT COALESCE(MAX(seq), 0) AS last FROM events").get();
+      this.#lastSeq = Number(last?.last);
+      this.#insert = db.prepare(
+        "INSERT INTO events (seq, id, at, type, data) VALUES (?, ?, ?, ?, ?)",
+      );
+      this.#select = db.prepare(
+        "SELECT seq, id, at, type, data FROM events WHERE seq >= ? AND seq <= ? ORDER BY seq",
+      );
+    } catch (error) {
+      db.close();
+      if (error instanceof StorageError) throw error;
+      throw new StorageError(
+        /not a database|malformed/i.test(message(error))
+          ? "STORAGE_CORRUPT"
+          : "STORAGE_READ_FAILED",
+        `cannot open ${path} as an event store: ${message(error)}`,
+        { cause: error },
+      );
+    }
+    this.#db = db;
+  }
+
+  /**
+   * Inserts `event` as one row. Throws a `StorageError` and stores nothing when the store is
+   * closed or SQLite fails (`STORAGE_WRITE_FAILED`, the SQLite error as `cause`), when `data` is
+   * not JSON-serialisable (`STORAGE_WRITE_FAILED`) or when `event.seq !== lastSeq() + 1`
+   * (`STORAGE_CONFLICT`).
+   *
+   * @example
+   * ```ts
+   * import { SqliteEventStore } from "./sqlite_event_store.ts";
+   * const store = new SqliteEventStore(":memory:");
+   * store.append({ id: "01JD0000000000000000000001", seq: 1, at: "2026-01-01T00:00:00.000Z", type: "A", data: [1, 2] });
+   * store.close();
+   * ```
+   */
+  append(event: RecordedEvent): void {
+    if (this.#closed) throw closedError("append");
+    const expected = this.#lastSeq + 1;
+    if (event.seq !== expected) {
+      throw new StorageError(
+        "STORAGE_CONFLICT",
+        `cannot append seq ${event.seq}: the next seq is ${expected}`,
+      );
+    }
+    let data: string | undefined;
+    try {
+      data = JSON.stringify(event.data);
+    } catch (error) {
+      throw new StorageError(
+        "STORAGE_WRITE_FAILED",
+        `cannot append seq ${event.seq}: data is not JSON-serialisable: ${message(error)}`,
+        { cause: error },
+      );
+    }
+    if (data === undefined) {
+      throw new StorageError(
+        "STORAGE_WRITE_FAILED",
+        `cannot append seq ${event.seq}: data is not JSON-serialisable (${typeof event.data})`,
+      );
+    }
+    try {
+      this.#insert.run(event.seq, event.id, event.at, event.type, data);
+    } catch (error) {
+      const conflict = errcode(error) === SQLITE_CONSTRAINT_PRIMARYKEY;
+      throw new StorageError(
+        conflict ? "STORAGE_CONFLICT" : "STORAGE_WRITE_FAILED",
+        `cannot append seq ${event.seq} to ${this.#path}: ${message(error)}`,
+        { cause: error },
+      );
+    }
+    this.#lastSeq = expected;
+  }
+
+  /**
+   * The events with `seq >= fromSeq` (default 1) stored when `read` is called, in `seq` order,
+   * streamed row by row. Iterating throws a `StorageError` of code `STORAGE_CORRUPT` (naming the
+   * seq) for a row whose `data` is not valid JSON or when a seq is missing, and
+   * `STORAGE_READ_FAILED` when SQLite fails. Throws a `RangeError` when `fromSeq` is not an
+   * integer. Iterate to the end or leave through `break`/`return` (which releases the cursor): an
+   * iterator abandoned half-way keeps a read transaction open, which stops WAL checkpoints.
+   *
+   * @example
+   * ```ts
+   * import { SqliteEventStore } from "./sqlite_event_store.ts";
+   * const store = new SqliteEventStore(":memory:");
+   * console.log([...store.read(1)].length); // 0
+   * store.close();
+   * ```
+   */
+  read(fromSeq: number = 1): Iterable<RecordedEvent> {
+    if (this.#closed) throw closedError("read");
+    if (!Number.isInteger(fromSeq)) throw new RangeError(`fromSeq must be an integer: ${fromSeq}`);
+    return this.#iterate(Math.max(fromSeq, 1), this.#lastSeq);
+  }
+
+  *#iterate(from: number, to: number): Generator<RecordedEvent, void, undefined> {
+    if (from > to) return;
+    // The cached statement is reused unless another read is still iterating it (a statement
+    // has one cursor); then this read prepares its own.
+    const shared = !this.#selectInUse;
+    let rows: Iterator<EventRow>;
+    try {
+      const stmt = shared ? this.#select : this.#db.prepare(this.#select.sourceSQL);
+      rows = stmt.iterate(from, to) as Iterator<EventRow>;
+    } catch (error) {
+      throw this.#readError(from, error);
+    }
+    if (shared) this.#selectInUse = true;
+    try {
+      let expected = from;
+      while (true) {
+        if (this.#closed) throw closedError("read");
+        let next: IteratorResult<EventRow>;
+        try {
+          next = rows.next();
+        } catch (error) {
+          throw this.#readError(expected, error);
+        }
+        if (next.done) break;
+        const event = toEvent(next.value, expected);
+        expected++;
+        yield event;
+      }
+      if (expected !== to + 1) {
+        throw new StorageError("STORAGE_CORRUPT", `seq ${expected} is missing (last is ${to})`);
+      }
+    } finally {
+      if (!this.#closed) rows.return?.();
+      if (shared) this.#selectInUse = false;
+    }
+  }
+
+  #readError(seq: number, error: unknown): StorageError {
+    return new StorageError(
+      "STORAGE_READ_FAILED",
+      `cannot read seq ${seq} from ${this.#path}: ${message(error)}`,
+      { cause: error },
+    );
+  }
+
+  /**
+   * The `seq` of the last stored event, 0 when empty (kept in memory, O(1)).
+   *
+   * @example
+   * ```ts
+   * import { SqliteEventStore } from "./sqlite_event_store.ts";
+   * const store = new SqliteEventStore(":memory:");
+   * console.log(store.lastSeq()); // 0
+   * store.close();
+   * ```
+   */
+  lastSeq(): number {
+    if (this.#closed) throw closedError("lastSeq");
+    return this.#lastSeq;
+  }
+
+  /**
+   * Closes the database; further `append`, `read` and `lastSeq` calls throw a `StorageError`.
+   * A second `close` does nothing.
+   *
+   * @example
+   * ```ts
+   * import { SqliteEventStore } from "./sqlite_event_store.ts";
+   * const store = new SqliteEventStore(":memory:");
+   * store.close();
+   * store.close(); // no-op
+   * ```
+   */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      this.#db.close();
+    } catch (error) {
+      throw new StorageError(
+        "STORAGE_WRITE_FAILED",
+        `cannot close ${this.#path}: ${message(error)}`,
+        {
+          cause: error,
+        },
+      );
+    }
+  }
+}
+
+function toEvent(row: EventRow, expected: number): RecordedEvent {
+  const seq = Number(row.seq);
+  if (seq !== expected) {
+    throw new StorageError("STORAGE_CORRUPT", `seq ${expected} is missing (found seq ${seq})`);
+  }
+  if (typeof row.id !== "string" || typeof row.at !== "string" || typeof row.type !== "string") {
+    throw new StorageError("STORAGE_CORRUPT", `seq ${seq}: id, at and type must be text`);
+  }
+  if (typeof row.data !== "string") {
+    throw new StorageError("STORAGE_CORRUPT", `seq ${seq}: data is not JSON text`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(row.data);
+  } catch (error) {
+    throw new StorageError(
+      "STORAGE_CORRUPT",
+      `seq ${seq}: data is not valid JSON: ${message(error)}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  return { id: row.id, seq, at: row.at, type: row.type, data };
+}
+
+function closedError(operation: string): StorageError {
+  return new StorageError(
+    operation === "append" ? "STORAGE_WRITE_FAILED" : "STORAGE_READ_FAILED",
+    `cannot ${operation}: the event store is closed`,
+  );
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function errcode(error: unknown): unknown {
+  return typeof error === "object" && error !== null && "errcode" in error
+    ? error.errcode
+    : undefined;
+}

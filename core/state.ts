@@ -1,0 +1,170 @@
+/**
+ * The state of the charge point: what the fold of the event log gives. Plain immutable data.
+ *
+ * @module
+ */
+import type { ChargePointStatus, ConnectorErrors } from "./connector_fsm.ts";
+import { NO_ERRORS } from "./connector_fsm.ts";
+import type { MeasurementData } from "../events/measurement.ts";
+import { Queue } from "./persistent_queue.ts";
+
+/** A transaction running on a connector. */
+export interface TransactionState {
+  /** Local reference: the id of the `TransactionStarted` event. */
+  readonly ref: string;
+  /** The firmware's session id. */
+  readonly sessionId: string;
+  /** idTag that started it. */
+  readonly idTag: string;
+  /** Meter value at start, in Wh. */
+  readonly meterStartWh: number;
+  /** ISO start time given by the firmware. */
+  readonly startedAt: string;
+  /** Reservation consumed by the start, if any. */
+  readonly reservationId?: number;
+}
+
+/** One connector (0 is the charge point as a whole). */
+export interface ConnectorState {
+  /** Connector id, 0..n. */
+  readonly id: number;
+  /** Status stored by the state machine (Faulted is an overlay computed from `errors`). */
+  readonly stored: ChargePointStatus;
+  /** Active errors by uuid. */
+  readonly errors: ConnectorErrors;
+  /** Availability set by ChangeAvailability (persisted). */
+  readonly operative: boolean;
+  /** Availability change waiting for the running transaction to end. */
+  readonly scheduledAvailability?: "Operative" | "Inoperative";
+  /** Latest measurement given by `onMeterValues`. */
+  readonly measurement?: MeasurementData;
+  /** From `onMaxCurrentOffered`, in A. */
+  readonly maxCurrentA?: number;
+  /** From `onMaxPowerOffered`, in W. */
+  readonly maxPowerW?: number;
+  /** The running transaction. */
+  readonly transaction?: TransactionState;
+  /** Current session id (between `onSessionStarted` and `onSessionStopped`). */
+  readonly sessionId?: string;
+}
+
+/** A CALL waiting in the outbox or in flight. */
+export interface OutgoingCall {
+  /** OCPP-J message id; kept across retries. */
+  readonly id: string;
+  /** OCPP action. */
+  readonly action: string;
+  /** Request payload (without an injected transactionId). */
+  readonly payload: Readonly<Record<string, unknown>>;
+  /** Transaction messages are kept while offline and retried; normal ones are not. */
+  readonly kind: "transaction" | "normal";
+  /** Id of the event that asked for the call, to answer a waiting caller. */
+  readonly ref?: string;
+  /** Local transaction reference whose CSMS transactionId is put into the payload when sent. */
+  readonly txRef?: string;
+  /** How many times it was sent. */
+  readonly attempts: number;
+  /** Not sent before this time (ms since epoch). */
+  readonly notBefore: number;
+}
+
+/** Status of the registration at the central system (BootNotification). */
+export type Registration = "None" | "Pending" | "Accepted" | "Rejected";
+
+/** The whole state. */
+export interface State {
+  /** True between ChargePointStarted and ChargePointStopped. */
+  readonly running: boolean;
+  /** Charge point identity. */
+  readonly chargePointId: string;
+  /** Central system URL (without the identity segment). */
+  readonly csmsUrl: string;
+  /** Names of the firmware callbacks provided. */
+  readonly callbacks: readonly string[];
+  /** Effective configuration. */
+  readonly config: Readonly<Record<string, string>>;
+  /** BootNotification request fields. */
+  readonly bootNotification: Readonly<Record<string, string>>;
+  /** Connectors 0..n. */
+  readonly connectors: readonly ConnectorState[];
+  /** Registration status. */
+  readonly registration: Registration;
+  /** A BootNotification must be sent as soon as possible. */
+  readonly bootDue: boolean;
+  /** Link status. */
+  readonly link: "Disconnected" | "Connecting" | "Open";
+  /** False after `disconnect()`: no automatic reconnect. */
+  readonly linkWanted: boolean;
+  /** Failed connection attempts since the last successful one. */
+  readonly reconnectAttempts: number;
+  /** CALLs waiting to be sent, in order. */
+  readonly outbox: Queue<OutgoingCall>;
+  /** The CALL waiting for its answer. */
+  readonly inFlight?: OutgoingCall;
+  /** CSMS transactionId by local transaction reference. */
+  readonly transactionIds: Readonly<Record<string, number>>;
+  /** Armed timers: name → due time (ms since epoch). */
+  readonly timers: Readonly<Record<string, number>>;
+  /** Central system time minus local time, in ms (from BootNotification/Heartbeat answers). */
+  readonly timeOffsetMs: number;
+  /** Last DiagnosticsStatusNotification status. */
+  readonly diagnosticsStatus: string;
+  /** Last FirmwareStatusNotification status. */
+  readonly firmwareStatus: string;
+  /** Last LogStatusNotification. */
+  readonly logStatus: { readonly requestId: number; readonly status: string } | undefined;
+  /** Last SignedFirmwareStatusNotification. */
+  readonly signedFirmwareStatus:
+    | { readonly requestId: number; readonly status: string }
+    | undefined;
+  /** How long to wait for a CALLRESULT, in ms. */
+  readonly responseTimeoutMs: number;
+}
+
+/**
+ * A connector in its initial state.
+ *
+ * @example
+ * ```ts
+ * import { newConnector } from "./state.ts";
+ * console.log(newConnector(1).stored); // "Available"
+ * ```
+ */
+export function newConnector(id: number): ConnectorState {
+  return { id, stored: "Available", errors: NO_ERRORS, operative: true };
+}
+
+/**
+ * The state before any event.
+ *
+ * @example
+ * ```ts
+ * import { initialState } from "./state.ts";
+ * console.log(initialState().registration); // "None"
+ * ```
+ */
+export function initialState(): State {
+  return {
+    running: false,
+    chargePointId: "",
+    csmsUrl: "",
+    callbacks: [],
+    config: {},
+    bootNotification: {},
+    connectors: [newConnector(0)],
+    registration: "None",
+    bootDue: false,
+    link: "Disconnected",
+    linkWanted: false,
+    reconnectAttempts: 0,
+    outbox: Queue.empty(),
+    transactionIds: {},
+    timers: {},
+    timeOffsetMs: 0,
+    diagnosticsStatus: "Idle",
+    firmwareStatus: "Idle",
+    logStatus: undefined,
+    signedFirmwareStatus: undefined,
+    responseTimeoutMs: 30_000,
+  };
+}

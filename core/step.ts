@@ -1,0 +1,295 @@
+/**
+ * The fold: `step(state, event)` gives the next state and the effects the event causes (frames
+ * to send, timers, callbacks). Pure: the result depends only on its arguments; the input state
+ * is not changed.
+ *
+ * @module
+ */
+import type { ChargePointEvent, EventData } from "../events/mod.ts";
+import { Draft, type Effects } from "./draft.ts";
+import { initialState, newConnector, type State } from "./state.ts";
+import { DEFAULT_CONFIGURATION, intKey } from "./configuration.ts";
+import { failed, linkLost, pump, TIMER_BOOT, TIMER_CALL_TIMEOUT, TIMER_RETRY } from "./outbox.ts";
+import { type HandlerEvent, reduceHandler, reportStatus, sample } from "./connector_reducer.ts";
+import { armHeartbeat, receiveFrame, resumeSampling, TIMER_HEARTBEAT } from "./inbound.ts";
+import { sendNormal } from "./outbox.ts";
+import { NO_ERRORS } from "./connector_fsm.ts";
+
+/** Timer of the next connection attempt. */
+export const TIMER_RECONNECT = "reconnect";
+/** Timer of the next WebSocket ping. */
+export const TIMER_PING = "ping";
+
+/** The result of folding one event. */
+export interface StepResult {
+  /** The state after the event. */
+  readonly state: State;
+  /** What the event causes. */
+  readonly effects: Effects;
+}
+
+/**
+ * Folds one event.
+ *
+ * @example
+ * ```ts
+ * import { step } from "./step.ts";
+ * import { initialState } from "./state.ts";
+ * const { state } = step(initialState(), {
+ *   id: "01JD0000000000000000000000", seq: 1, at: "2026-01-01T00:00:00.000Z",
+ *   type: "ChargePointStarted",
+ *   data: { chargePointId: "CP-1", csmsUrl: "ws://127.0.0.1:9000", connectors: 2,
+ *     configuration: {}, bootNotification: { chargePointVendor: "Acme", chargePointModel: "AC" },
+ *     callbacks: [], responseTimeoutMs: 30000 },
+ * });
+ * console.log(state.connectors.length); // 3
+ * ```
+ */
+export function step(state: State, event: ChargePointEvent): StepResult {
+  const d = new Draft(state, event.id, Date.parse(event.at));
+  reduce(d, event);
+  pump(d);
+  return { state: d.state, effects: d.effects };
+}
+
+/**
+ * The state after `event` (the pure reducer without the effects).
+ *
+ * @example
+ * ```ts
+ * import { evolve } from "./step.ts";
+ * import { initialState } from "./state.ts";
+ * const s = evolve(initialState(), { id: "01JD0000000000000000000000", seq: 1,
+ *   at: "2026-01-01T00:00:00.000Z", type: "ChargePointStopped", data: {} });
+ * console.log(s.running); // false
+ * ```
+ */
+export function evolve(state: State, event: ChargePointEvent): State {
+  return step(state, event).state;
+}
+
+/**
+ * The OCPP-J frames `event` makes the charge point send, given the state before it.
+ *
+ * @example
+ * ```ts
+ * import { derive } from "./step.ts";
+ * import { initialState } from "./state.ts";
+ * console.log(derive(initialState(), { id: "01JD0000000000000000000000", seq: 1,
+ *   at: "2026-01-01T00:00:00.000Z", type: "ChargePointStopped", data: {} })); // []
+ * ```
+ */
+export function derive(state: State, event: ChargePointEvent): readonly string[] {
+  return step(state, event).effects.frames;
+}
+
+/**
+ * Reconnect delay of attempt `n` (1-based): `RetryBackoffWaitMinimum` doubled per attempt up to
+ * `RetryBackoffRepeatTimes`, plus a jitter up to `RetryBackoffRandomRange` seconds taken from the
+ * event id (deterministic on replay).
+ */
+export function backoffMs(
+  config: Readonly<Record<string, string>>,
+  attempt: number,
+  seed: string,
+): number {
+  const min = intKey(config, "RetryBackoffWaitMinimum", 3);
+  const range = intKey(config, "RetryBackoffRandomRange", 10);
+  const repeat = intKey(config, "RetryBackoffRepeatTimes", 3);
+  const doublings = Math.min(Math.max(attempt - 1, 0), repeat);
+  let hash = 0;
+  for (let i = 0; i < seed.length; i++) hash = (hash * 31 + seed.charCodeAt(i)) >>> 0;
+  const jitter = range > 0 ? (hash % (range * 1000 + 1)) : 0;
+  return min * 1000 * 2 ** doublings + jitter;
+}
+
+function start(d: Draft, data: EventData<"ChargePointStarted">): void {
+  const previous = d.state.connectors;
+  const connectors = [];
+  for (let id = 0; id <= data.connectors; id++) {
+    const old = previous[id] ?? newConnector(id);
+    // A new process starts its state machines anew: Available or Unavailable as persisted,
+    // without errors; a transaction that was running stays (its end is reported by the firmware).
+    connectors.push({
+      ...old,
+      stored: old.transaction !== undefined
+        ? old.stored
+        : old.operative
+        ? "Available" as const
+        : "Unavailable" as const,
+      errors: NO_ERRORS,
+      measurement: undefined,
+      sessionId: old.transaction !== undefined ? old.sessionId : undefined,
+    });
+  }
+  const inFlight = d.state.inFlight;
+  let outbox = d.state.outbox;
+  if (inFlight !== undefined && inFlight.kind === "transaction") outbox = outbox.unshift(inFlight);
+  outbox = outbox.filter((c) => c.kind === "transaction");
+  d.set({
+    running: true,
+    chargePointId: data.chargePointId,
+    csmsUrl: data.csmsUrl,
+    callbacks: data.callbacks,
+    config: { ...DEFAULT_CONFIGURATION, ...data.configuration },
+    bootNotification: data.bootNotification,
+    connectors,
+    registration: "None",
+    bootDue: true,
+    link: "Connecting",
+    linkWanted: true,
+    reconnectAttempts: 0,
+    outbox,
+    inFlight: undefined,
+    timers: {},
+    responseTimeoutMs: data.responseTimeoutMs,
+  });
+  resumeSampling(d);
+  d.effects.connect = true;
+}
+
+function timerFired(d: Draft, name: string, due: number): void {
+  if (d.state.timers[name] !== due) {
+    d.note(`stale timer ${name} ignored`);
+    return;
+  }
+  d.clearTimer(name);
+  if (name === TIMER_HEARTBEAT) {
+    sendNormal(d, "Heartbeat", {});
+    armHeartbeat(d);
+  } else if (name === TIMER_BOOT) {
+    d.set({ bootDue: true });
+  } else if (name === TIMER_CALL_TIMEOUT) {
+    const call = d.state.inFlight;
+    if (call !== undefined) {
+      d.set({ inFlight: undefined });
+      failed(d, call, `no answer within ${d.state.responseTimeoutMs} ms`);
+    }
+  } else if (name === TIMER_RETRY) {
+    // pump() sends the head of the outbox now that it is due.
+  } else if (name === TIMER_RECONNECT) {
+    if (d.state.running && d.state.linkWanted && d.state.link === "Disconnected") {
+      d.set({ link: "Connecting" });
+      d.effects.connect = true;
+    }
+  } else if (name === TIMER_PING) {
+    if (d.state.link === "Open") {
+      d.effects.ping = true;
+      armPing(d);
+    }
+  } else if (name.startsWith("sample:")) {
+    sample(d, Number(name.slice("sample:".length)));
+  } else {
+    d.note(`unknown timer ${name} ignored`);
+  }
+}
+
+function armPing(d: Draft): void {
+  const interval = intKey(d.state.config, "WebSocketPingInterval", 0);
+  if (interval > 0) d.setTimer(TIMER_PING, d.now + interval * 1000);
+  else d.clearTimer(TIMER_PING);
+}
+
+function opened(d: Draft): void {
+  d.set({ link: "Open", reconnectAttempts: 0 });
+  d.clearTimer(TIMER_RECONNECT);
+  d.callback("connectionStateChanged", true);
+  armPing(d);
+  if (d.state.registration !== "Accepted") {
+    d.set({ bootDue: true });
+    return;
+  }
+  armHeartbeat(d);
+  for (const c of d.state.connectors) reportStatus(d, c.id);
+}
+
+function closed(d: Draft, data: EventData<"ConnectionClosed">): void {
+  const wasLinked = d.state.link === "Open";
+  linkLost(d);
+  d.set({ link: "Disconnected" });
+  d.clearTimer(TIMER_HEARTBEAT);
+  d.clearTimer(TIMER_PING);
+  if (wasLinked) d.callback("connectionStateChanged", false);
+  if (!d.state.running || !d.state.linkWanted) return;
+  const attempts = d.state.reconnectAttempts + 1;
+  d.set({ reconnectAttempts: attempts });
+  const delay = backoffMs(d.state.config, attempts, d.eventId);
+  d.note(
+    `connection closed (${data.code} ${data.reason}); reconnect attempt ${attempts} in ${delay} ms`,
+  );
+  d.setTimer(TIMER_RECONNECT, d.now + delay);
+}
+
+function reduce(d: Draft, event: ChargePointEvent): void {
+  switch (event.type) {
+    case "ChargePointStarted":
+      start(d, event.data);
+      return;
+    case "ChargePointStopped":
+      linkLost(d);
+      d.set({ running: false, linkWanted: false, link: "Disconnected", timers: {} });
+      d.effects.disconnect = true;
+      return;
+    case "ConnectRequested":
+      d.set({ linkWanted: true });
+      if (d.state.running && d.state.link === "Disconnected") {
+        d.set({ link: "Connecting" });
+        d.clearTimer(TIMER_RECONNECT);
+        d.effects.connect = true;
+      }
+      return;
+    case "DisconnectRequested":
+      d.set({ linkWanted: false });
+      d.clearTimer(TIMER_RECONNECT);
+      if (d.state.link !== "Disconnected") d.effects.disconnect = true;
+      return;
+    case "ConnectionOpened":
+      opened(d);
+      return;
+    case "ConnectionClosed":
+      closed(d, event.data);
+      return;
+    case "FrameReceived":
+      receiveFrame(d, event.data.text);
+      return;
+    case "PongReceived":
+      return;
+    case "TimerFired":
+      timerFired(d, event.data.timer, event.data.due);
+      return;
+    case "CallbackCompleted":
+      if (!event.data.ok) {
+        d.note(`callback ${event.data.callback} failed: ${event.data.error ?? ""}`);
+      }
+      return;
+    case "AuthorizeRequested":
+      sendNormal(d, "Authorize", { idTag: event.data.idTag }, d.eventId);
+      return;
+    case "DataTransferRequested":
+      sendNormal(d, "DataTransfer", { ...event.data }, d.eventId);
+      return;
+    default:
+      reduceHandler(d, event as HandlerEvent);
+  }
+}
+
+/**
+ * Folds a whole sequence of events from the initial state, collecting every frame sent.
+ *
+ * @example
+ * ```ts
+ * import { fold } from "./step.ts";
+ * const { state, frames } = fold([]);
+ * console.log(state.registration, frames.length); // "None" 0
+ * ```
+ */
+export function fold(events: Iterable<ChargePointEvent>): { state: State; frames: string[] } {
+  let state = initialState();
+  const frames: string[] = [];
+  for (const event of events) {
+    const r = step(state, event);
+    state = r.state;
+    for (const f of r.effects.frames) frames.push(f);
+  }
+  return { state, frames };
+}

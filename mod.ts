@@ -1,0 +1,56 @@
+/**
+ * An event-sourced OCPP 1.6-J charge point for Deno. The firmware calls handlers, every call,
+ * frame and timer is appended to an event log, and the connector states and OCPP messages are
+ * derived from the log, so a stored log replays to the same states and frames.
+ *
+ * @example
+ * ```ts ignore
+ * import { ChargePoint, MemoryEventStore, replay } from "./mod.ts";
+ * const store = new MemoryEventStore();
+ * const cp = new ChargePoint({
+ *   chargePointId: "CP-1",
+ *   csmsUrl: "ws://127.0.0.1:9000/ocpp",
+ *   connectors: 2,
+ *   store,
+ *   bootNotification: { chargePointVendor: "Acme", chargePointModel: "AC22" },
+ * });
+ * await cp.start();
+ * cp.onSessionStarted(1, "s-1", "EVConnected");
+ * await cp.stop();
+ * console.log(replay(store).connectors[1]); // "Preparing"
+ * ```
+ *
+ * @module
+ */
+export {
+  type BootNotificationFields,
+  type ChargePointCallbacks,
+  type ChargePointOptions,
+  ChargePoint,
+  type CompositeSchedule,
+  type DataTransferResult,
+  type IdTagInfo,
+  type SecurityOptions,
+} from "./core/charge_point.ts";
+export { type Clock, ManualClock, systemClock } from "./core/clock.ts";
+export { type ChargePointStatus } from "./core/connector_fsm.ts";
+export {
+  ChargePointError,
+  InvalidArgumentError,
+  StateError,
+  StorageError,
+} from "./core/errors.ts";
+export { EventLog, type EventLogOptions, type SubscribeOptions } from "./core/event_log.ts";
+export type { EventStore } from "./core/event_store.ts";
+export { MemoryEventStore } from "./core/memory_event_store.ts";
+export { SqliteEventStore, type SqliteEventStoreOptions } from "./core/sqlite_event_store.ts";
+export { exportJsonl, exportJsonlFile, importJsonl, parseJsonl } from "./core/jsonl.ts";
+export type { Logger } from "./core/logger.ts";
+export type { Plugin, PluginContext } from "./core/plugin.ts";
+export { replay, type ReplayResult } from "./core/replay.ts";
+export type { Transport, TransportConnection, TransportHandlers, TransportOptions } from "./core/transport.ts";
+export { webSocketTransport } from "./core/transport.ts";
+export type { RecordedEvent } from "./events/envelope.ts";
+export type { ErrorInfo, Measurement } from "./events/measurement.ts";
+export type { Reason } from "./events/handler_events.ts";
+export { securityLog, type SecurityLogEntry, type SecurityLogOptions } from "./plugins/security_log.ts";
