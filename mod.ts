@@ -24,22 +24,17 @@
  */
 export {
   type BootNotificationFields,
+  ChargePoint,
   type ChargePointCallbacks,
   type ChargePointOptions,
-  ChargePoint,
   type CompositeSchedule,
   type DataTransferResult,
   type IdTagInfo,
   type SecurityOptions,
 } from "./core/charge_point.ts";
 export { type Clock, ManualClock, systemClock } from "./core/clock.ts";
-export { type ChargePointStatus } from "./core/connector_fsm.ts";
-export {
-  ChargePointError,
-  InvalidArgumentError,
-  StateError,
-  StorageError,
-} from "./core/errors.ts";
+export type { ChargePointErrorCode, ChargePointStatus } from "./core/connector_fsm.ts";
+export { ChargePointError, InvalidArgumentError, StateError, StorageError } from "./core/errors.ts";
 export { EventLog, type EventLogOptions, type SubscribeOptions } from "./core/event_log.ts";
 export type { EventStore } from "./core/event_store.ts";
 export { MemoryEventStore } from "./core/memory_event_store.ts";
@@ -48,9 +43,24 @@ export { exportJsonl, exportJsonlFile, importJsonl, parseJsonl } from "./core/js
 export type { Logger } from "./core/logger.ts";
 export type { Plugin, PluginContext } from "./core/plugin.ts";
 export { replay, type ReplayResult } from "./core/replay.ts";
-export type { Transport, TransportConnection, TransportHandlers, TransportOptions } from "./core/transport.ts";
+export type {
+  Transport,
+  TransportConnection,
+  TransportHandlers,
+  TransportOptions,
+} from "./core/transport.ts";
 export { webSocketTransport } from "./core/transport.ts";
 export type { RecordedEvent } from "./events/envelope.ts";
-export type { ErrorInfo, Measurement } from "./events/measurement.ts";
+export type {
+  ErrorInfo,
+  LocatedValue,
+  Measurement,
+  Phases,
+  PowerMeter,
+} from "./events/measurement.ts";
 export type { Reason } from "./events/handler_events.ts";
-export { securityLog, type SecurityLogEntry, type SecurityLogOptions } from "./plugins/security_log.ts";
+export {
+  securityLog,
+  type SecurityLogEntry,
+  type SecurityLogOptions,
+} from "./plugins/security_log.ts";

@@ -5,12 +5,17 @@
  * @module
  */
 import type { RecordedEvent } from "../events/envelope.ts";
-import { type ChargePointEvent, EVENT_SCHEMAS, type EventData, type EventType } from "../events/mod.ts";
 import {
+  type ChargePointEvent,
+  EVENT_SCHEMAS,
+  type EventData,
+  type EventType,
+} from "../events/mod.ts";
+import {
+  DIAGNOSTICS_STATUSES,
   FIRMWARE_STATUSES,
   type Reason,
   SIGNED_FIRMWARE_STATUSES,
-  DIAGNOSTICS_STATUSES,
   UPLOAD_LOG_STATUSES,
 } from "../events/handler_events.ts";
 import type { ErrorInfo, Measurement } from "../events/measurement.ts";
@@ -24,7 +29,7 @@ import { type Logger, silentLogger } from "./logger.ts";
 import type { Plugin, PluginContext } from "./plugin.ts";
 import { SqliteEventStore } from "./sqlite_event_store.ts";
 import { initialState, type State } from "./state.ts";
-import { type StepResult, step } from "./step.ts";
+import { step, type StepResult } from "./step.ts";
 import type { Effects } from "./draft.ts";
 import { type Transport, type TransportConnection, webSocketTransport } from "./transport.ts";
 import { basicAuthHeader } from "./websocket_client.ts";
@@ -173,7 +178,11 @@ export interface CompositeSchedule {
   /** Start of the schedule (RFC 3339). */
   readonly startSchedule: string;
   /** Limits in time order; empty when no charging profile limits the connector. */
-  readonly chargingSchedulePeriod: readonly { startPeriod: number; limit: number; numberPhases?: number }[];
+  readonly chargingSchedulePeriod: readonly {
+    startPeriod: number;
+    limit: number;
+    numberPhases?: number;
+  }[];
 }
 
 type Answer = { ok: true; payload: Record<string, unknown> } | { ok: false; reason: string };
@@ -223,7 +232,10 @@ export class ChargePoint {
   #waiting = new Map<string, (answer: Answer) => void>();
   #early = new Map<string, Answer>();
   #returns = new Map<string, unknown>();
-  #pluginListeners: { listener: (e: RecordedEvent) => void | Promise<void>; types?: ReadonlySet<string> }[] = [];
+  #pluginListeners: {
+    listener: (e: RecordedEvent) => void | Promise<void>;
+    types?: ReadonlySet<string>;
+  }[] = [];
   #disposables: (Disposable | AsyncDisposable)[] = [];
 
   /** Creates a charge point; nothing happens until {@linkcode ChargePoint.start}. */
@@ -272,7 +284,12 @@ export class ChargePoint {
     let state = initialState();
     for (const recorded of this.#store.read(1)) {
       const checked = checkEvent(recorded);
-      if (!checked.ok) throw new StateError("STOPPED", `event ${recorded.seq} of the store is invalid: ${checked.reason}`);
+      if (!checked.ok) {
+        throw new StateError(
+          "STOPPED",
+          `event ${recorded.seq} of the store is invalid: ${checked.reason}`,
+        );
+      }
       state = step(state, checked.event).state;
     }
     this.#state = state;
@@ -359,7 +376,12 @@ export class ChargePoint {
     reason: "EVConnected" | "Authorized",
     sessionLoggingPath?: string,
   ): void {
-    this.#handle("SessionStarted", { connector, sessionId, reason, ...opt({ sessionLoggingPath }) });
+    this.#handle("SessionStarted", {
+      connector,
+      sessionId,
+      reason,
+      ...opt({ sessionLoggingPath }),
+    });
   }
 
   /** The session ended (EV disconnected). */
@@ -443,14 +465,20 @@ export class ChargePoint {
       ? [...DIAGNOSTICS_STATUSES, "UploadFailure"]
       : UPLOAD_LOG_STATUSES;
     if (!allowed.includes(logStatus)) {
-      throw new InvalidArgumentError("logStatus", logStatus, `must be one of ${allowed.join(", ")}`);
+      throw new InvalidArgumentError(
+        "logStatus",
+        logStatus,
+        `must be one of ${allowed.join(", ")}`,
+      );
     }
     this.#handle("LogStatusChanged", { requestId, status: logStatus });
   }
 
   /** Firmware status: requestId -1 → FirmwareStatusNotification, else SignedFirmwareStatusNotification. */
   onFirmwareUpdateStatusNotification(requestId: number, status: string): void {
-    const allowed: readonly string[] = requestId === -1 ? FIRMWARE_STATUSES : SIGNED_FIRMWARE_STATUSES;
+    const allowed: readonly string[] = requestId === -1
+      ? FIRMWARE_STATUSES
+      : SIGNED_FIRMWARE_STATUSES;
     if (!allowed.includes(status)) {
       throw new InvalidArgumentError("status", status, `must be one of ${allowed.join(", ")}`);
     }
@@ -483,7 +511,12 @@ export class ChargePoint {
   }
 
   /** A security event: written to the security log; critical ones are sent to the central system. */
-  onSecurityEvent(eventType: string, techInfo?: string, critical?: boolean, timestamp?: Date): void {
+  onSecurityEvent(
+    eventType: string,
+    techInfo?: string,
+    critical?: boolean,
+    timestamp?: Date,
+  ): void {
     this.#handle("SecurityEventOccurred", {
       eventType,
       ...opt({ techInfo, critical }),
@@ -513,12 +546,23 @@ export class ChargePoint {
   async authorizeIdToken(idToken: string): Promise<IdTagInfo> {
     const answer = await this.#request("AuthorizeRequested", { idTag: idToken });
     if (answer.ok) return answer.payload.idTagInfo as IdTagInfo;
-    return { status: boolKey(this.#state.config, "AllowOfflineTxForUnknownId", false) ? "Accepted" : "Invalid" };
+    return {
+      status: boolKey(this.#state.config, "AllowOfflineTxForUnknownId", false)
+        ? "Accepted"
+        : "Invalid",
+    };
   }
 
   /** Sends a DataTransfer; resolves undefined when offline or unanswered. */
-  async dataTransfer(vendorId: string, messageId?: string, data?: string): Promise<DataTransferResult | undefined> {
-    const answer = await this.#request("DataTransferRequested", { vendorId, ...opt({ messageId, data }) });
+  async dataTransfer(
+    vendorId: string,
+    messageId?: string,
+    data?: string,
+  ): Promise<DataTransferResult | undefined> {
+    const answer = await this.#request("DataTransferRequested", {
+      vendorId,
+      ...opt({ messageId, data }),
+    });
     return answer.ok ? answer.payload as unknown as DataTransferResult : undefined;
   }
 
@@ -526,14 +570,22 @@ export class ChargePoint {
    * Composite schedules of connectors 0..n for `durationS` seconds from now. No smart charging
    * profile is installed by this version, so every schedule has no limiting period.
    */
-  getCompositeSchedules(durationS: number, unit: "A" | "W" = "A"): Record<number, CompositeSchedule> {
+  getCompositeSchedules(
+    durationS: number,
+    unit: "A" | "W" = "A",
+  ): Record<number, CompositeSchedule> {
     if (!Number.isInteger(durationS) || durationS < 0) {
       throw new InvalidArgumentError("durationS", durationS, "must be an integer ≥ 0");
     }
     const start = new Date(this.#clock.now() + this.#state.timeOffsetMs).toISOString();
     const out: Record<number, CompositeSchedule> = {};
     for (const c of this.#state.connectors) {
-      out[c.id] = { chargingRateUnit: unit, duration: durationS, startSchedule: start, chargingSchedulePeriod: [] };
+      out[c.id] = {
+        chargingRateUnit: unit,
+        duration: durationS,
+        startSchedule: start,
+        chargingSchedulePeriod: [],
+      };
     }
     return out;
   }
@@ -567,7 +619,9 @@ export class ChargePoint {
     if ("connector" in data) {
       const c = data.connector;
       const min = HANDLER_CONNECTOR_ZERO_ALLOWED.has(type) ? 0 : 1;
-      if (typeof c !== "number" || !Number.isInteger(c) || c < min || c > this.#options.connectors) {
+      if (
+        typeof c !== "number" || !Number.isInteger(c) || c < min || c > this.#options.connectors
+      ) {
         throw new InvalidArgumentError("connector", c, this.#range(min === 0));
       }
     }
@@ -576,7 +630,12 @@ export class ChargePoint {
       const issue = parsed.error.issues[0];
       const path = issue?.path.join(".") ?? "";
       const value = issue?.path.reduce<unknown>(
-        (v, k) => (v !== null && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[k] : undefined),
+        (
+          v,
+          k,
+        ) => (v !== null && typeof v === "object"
+          ? (v as Record<PropertyKey, unknown>)[k]
+          : undefined),
         data,
       );
       throw new InvalidArgumentError(path || type, value, issue?.message ?? "invalid");
@@ -588,7 +647,10 @@ export class ChargePoint {
     return this.#log.append(type, data);
   }
 
-  #request(type: "AuthorizeRequested" | "DataTransferRequested", data: Record<string, unknown>): Promise<Answer> {
+  #request(
+    type: "AuthorizeRequested" | "DataTransferRequested",
+    data: Record<string, unknown>,
+  ): Promise<Answer> {
     const event = this.#handle(type, data);
     const early = this.#early.get(event.id);
     if (early !== undefined) {
@@ -609,7 +671,9 @@ export class ChargePoint {
       return;
     }
     this.#state = result.state;
-    if (result.effects.returnValue !== undefined) this.#returns.set(recorded.id, result.effects.returnValue);
+    if (result.effects.returnValue !== undefined) {
+      this.#returns.set(recorded.id, result.effects.returnValue);
+    }
     if (!this.#stopped) this.#syncTimers();
     this.#perform(result.effects);
     for (const p of this.#pluginListeners) {
@@ -617,7 +681,9 @@ export class ChargePoint {
       try {
         const r = p.listener(recorded);
         if (r instanceof Promise) {
-          r.catch((error: unknown) => this.#logger.error(`plugin listener failed on event ${recorded.seq}`, { error }));
+          r.catch((error: unknown) =>
+            this.#logger.error(`plugin listener failed on event ${recorded.seq}`, { error })
+          );
         }
       } catch (error) {
         this.#logger.error(`plugin listener failed on event ${recorded.seq}`, { error });
@@ -631,7 +697,15 @@ export class ChargePoint {
     if (effects.disconnect) {
       this.#connection?.close(1000, "disconnect requested");
       this.#connection = undefined;
-      if (this.#state.running) queueMicrotask(() => this.#safeAppend("ConnectionClosed", { code: 1000, reason: "disconnect requested", wasOpen: true }));
+      if (this.#state.running) {
+        queueMicrotask(() =>
+          this.#safeAppend("ConnectionClosed", {
+            code: 1000,
+            reason: "disconnect requested",
+            wasOpen: true,
+          })
+        );
+      }
     }
     for (const frame of effects.frames) {
       try {
@@ -676,9 +750,19 @@ export class ChargePoint {
     queueMicrotask(async () => {
       try {
         const result: unknown = await fn.apply(this.#options.callbacks, args);
-        this.#safeAppend("CallbackCompleted", { callback: name, ref, ok: true, ...opt({ result: jsonOrUndefined(result) }) });
+        this.#safeAppend("CallbackCompleted", {
+          callback: name,
+          ref,
+          ok: true,
+          ...opt({ result: jsonOrUndefined(result) }),
+        });
       } catch (error) {
-        this.#safeAppend("CallbackCompleted", { callback: name, ref, ok: false, error: String(error) });
+        this.#safeAppend("CallbackCompleted", {
+          callback: name,
+          ref,
+          ok: false,
+          error: String(error),
+        });
       }
     });
   }
@@ -689,12 +773,18 @@ export class ChargePoint {
     const url = `${base}/${encodeURIComponent(this.#options.chargePointId)}`;
     const sec = this.#options.security;
     const headers: Record<string, string> = {};
-    if (this.#secret !== undefined) headers.Authorization = basicAuthHeader(this.#options.chargePointId, this.#secret);
+    if (this.#secret !== undefined) {
+      headers.Authorization = basicAuthHeader(this.#options.chargePointId, this.#secret);
+    }
     let live = true;
     const conn = this.#transport.connect(url, {
       protocols: ["ocpp1.6"],
       headers,
-      ...opt({ caCerts: sec?.caCerts, clientCert: sec?.clientCertificate, clientKey: sec?.clientKey }),
+      ...opt({
+        caCerts: sec?.caCerts,
+        clientCert: sec?.clientCertificate,
+        clientKey: sec?.clientKey,
+      }),
     }, {
       onOpen: (protocol) => live && this.#safeAppend("ConnectionOpened", { url, protocol }),
       onMessage: (text) => live && this.#safeAppend("FrameReceived", { text }),
@@ -738,7 +828,10 @@ export class ChargePoint {
       clock: this.#clock,
       logger: this.#logger,
       subscribe: (listener, options) => {
-        const entry = { listener, ...opt({ types: options?.types === undefined ? undefined : new Set(options.types) }) };
+        const entry = {
+          listener,
+          ...opt({ types: options?.types === undefined ? undefined : new Set(options.types) }),
+        };
         this.#pluginListeners.push(entry);
         return () => {
           this.#pluginListeners = this.#pluginListeners.filter((e) => e !== entry);
@@ -759,7 +852,9 @@ export class ChargePoint {
 /** Copies the defined entries of `o` (optional parameters that were not given are left out). */
 function opt<T extends Record<string, unknown>>(o: T): Partial<T> {
   const out: Partial<T> = {};
-  for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  for (const [k, v] of Object.entries(o)) {
+    if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  }
   return out;
 }
 

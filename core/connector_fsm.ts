@@ -30,16 +30,12 @@
  * @module
  */
 
-/**
- * The nine OCPP 1.6 `ChargePointStatus` values, in the order of the spec.
- *
- * @example
- * ```ts
- * import { CHARGE_POINT_STATUSES } from "./connector_fsm.ts";
- * console.log(CHARGE_POINT_STATUSES.includes("Charging")); // true
- * ```
- */
-export const CHARGE_POINT_STATUSES = [
+/** `true` iff A and B are the same type. */
+type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true
+  : false;
+type Assert<T extends true> = T;
+
+const _CHARGE_POINT_STATUSES = [
   "Available",
   "Preparing",
   "Charging",
@@ -50,6 +46,20 @@ export const CHARGE_POINT_STATUSES = [
   "Unavailable",
   "Faulted",
 ] as const;
+type _ChargePointStatusComplete = Assert<
+  Equals<typeof _CHARGE_POINT_STATUSES[number], ChargePointStatus>
+>;
+
+/**
+ * The nine OCPP 1.6 `ChargePointStatus` values, in the order of the spec.
+ *
+ * @example
+ * ```ts
+ * import { CHARGE_POINT_STATUSES } from "./connector_fsm.ts";
+ * console.log(CHARGE_POINT_STATUSES.includes("Charging")); // true
+ * ```
+ */
+export const CHARGE_POINT_STATUSES: readonly ChargePointStatus[] = _CHARGE_POINT_STATUSES;
 
 /**
  * An OCPP 1.6 connector status.
@@ -60,18 +70,18 @@ export const CHARGE_POINT_STATUSES = [
  * const s: ChargePointStatus = "SuspendedEV";
  * ```
  */
-export type ChargePointStatus = typeof CHARGE_POINT_STATUSES[number];
+export type ChargePointStatus =
+  | "Available"
+  | "Preparing"
+  | "Charging"
+  | "SuspendedEVSE"
+  | "SuspendedEV"
+  | "Finishing"
+  | "Reserved"
+  | "Unavailable"
+  | "Faulted";
 
-/**
- * The nine events of libocpp's connector FSM (`FSMEvent` without the never-fired I1..I8).
- *
- * @example
- * ```ts
- * import { FSM_EVENTS } from "./connector_fsm.ts";
- * console.log(FSM_EVENTS.length); // 9
- * ```
- */
-export const FSM_EVENTS = [
+const _FSM_EVENTS = [
   "BecomeAvailable",
   "UsageInitiated",
   "StartCharging",
@@ -82,6 +92,18 @@ export const FSM_EVENTS = [
   "ChangeAvailabilityToUnavailable",
   "ReservationEnd",
 ] as const;
+type _FsmEventComplete = Assert<Equals<typeof _FSM_EVENTS[number], FsmEvent>>;
+
+/**
+ * The nine events of libocpp's connector FSM (`FSMEvent` without the never-fired I1..I8).
+ *
+ * @example
+ * ```ts
+ * import { FSM_EVENTS } from "./connector_fsm.ts";
+ * console.log(FSM_EVENTS.length); // 9
+ * ```
+ */
+export const FSM_EVENTS: readonly FsmEvent[] = _FSM_EVENTS;
 
 /**
  * An event of the connector FSM.
@@ -92,18 +114,18 @@ export const FSM_EVENTS = [
  * const e: FsmEvent = "UsageInitiated";
  * ```
  */
-export type FsmEvent = typeof FSM_EVENTS[number];
+export type FsmEvent =
+  | "BecomeAvailable"
+  | "UsageInitiated"
+  | "StartCharging"
+  | "PauseChargingEV"
+  | "PauseChargingEVSE"
+  | "ReserveConnector"
+  | "TransactionStoppedAndUserActionRequired"
+  | "ChangeAvailabilityToUnavailable"
+  | "ReservationEnd";
 
-/**
- * The 16 OCPP 1.6 `ChargePointErrorCode` values (including `NoError`).
- *
- * @example
- * ```ts
- * import { CHARGE_POINT_ERROR_CODES } from "./connector_fsm.ts";
- * console.log(CHARGE_POINT_ERROR_CODES.length); // 16
- * ```
- */
-export const CHARGE_POINT_ERROR_CODES = [
+const _CHARGE_POINT_ERROR_CODES = [
   "ConnectorLockFailure",
   "EVCommunicationError",
   "GroundFailure",
@@ -121,6 +143,20 @@ export const CHARGE_POINT_ERROR_CODES = [
   "OverVoltage",
   "WeakSignal",
 ] as const;
+type _ChargePointErrorCodeComplete = Assert<
+  Equals<typeof _CHARGE_POINT_ERROR_CODES[number], ChargePointErrorCode>
+>;
+
+/**
+ * The 16 OCPP 1.6 `ChargePointErrorCode` values (including `NoError`).
+ *
+ * @example
+ * ```ts
+ * import { CHARGE_POINT_ERROR_CODES } from "./connector_fsm.ts";
+ * console.log(CHARGE_POINT_ERROR_CODES.length); // 16
+ * ```
+ */
+export const CHARGE_POINT_ERROR_CODES: readonly ChargePointErrorCode[] = _CHARGE_POINT_ERROR_CODES;
 
 /**
  * An OCPP 1.6 `ChargePointErrorCode`.
@@ -131,7 +167,23 @@ export const CHARGE_POINT_ERROR_CODES = [
  * const c: ChargePointErrorCode = "GroundFailure";
  * ```
  */
-export type ChargePointErrorCode = typeof CHARGE_POINT_ERROR_CODES[number];
+export type ChargePointErrorCode =
+  | "ConnectorLockFailure"
+  | "EVCommunicationError"
+  | "GroundFailure"
+  | "HighTemperature"
+  | "InternalError"
+  | "LocalListConflict"
+  | "NoError"
+  | "OtherError"
+  | "OverCurrentFailure"
+  | "PowerMeterFailure"
+  | "PowerSwitchFailure"
+  | "ReaderFailure"
+  | "ResetFailure"
+  | "UnderVoltage"
+  | "OverVoltage"
+  | "WeakSignal";
 
 type Row = Readonly<Partial<Record<FsmEvent, ChargePointStatus>>>;
 

@@ -46,16 +46,12 @@
  */
 import type { LocatedValue, MeasurementData } from "../events/measurement.ts";
 
-/**
- * The 22 OCPP 1.6 measurands, in the order of the spec's `Measurand` enum.
- *
- * @example
- * ```ts
- * import { MEASURANDS } from "./meter_values.ts";
- * console.log(MEASURANDS.length); // 22
- * ```
- */
-export const MEASURANDS = [
+/** `true` iff A and B are the same type. */
+type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true
+  : false;
+type Assert<T extends true> = T;
+
+const _MEASURANDS = [
   "Energy.Active.Export.Register",
   "Energy.Active.Import.Register",
   "Energy.Reactive.Export.Register",
@@ -79,6 +75,18 @@ export const MEASURANDS = [
   "SoC",
   "RPM",
 ] as const;
+type _MeasurandComplete = Assert<Equals<typeof _MEASURANDS[number], Measurand>>;
+
+/**
+ * The 22 OCPP 1.6 measurands, in the order of the spec's `Measurand` enum.
+ *
+ * @example
+ * ```ts
+ * import { MEASURANDS } from "./meter_values.ts";
+ * console.log(MEASURANDS.length); // 22
+ * ```
+ */
+export const MEASURANDS: readonly Measurand[] = _MEASURANDS;
 
 /**
  * An OCPP 1.6 measurand.
@@ -89,7 +97,41 @@ export const MEASURANDS = [
  * const m: Measurand = "Energy.Active.Import.Register";
  * ```
  */
-export type Measurand = typeof MEASURANDS[number];
+export type Measurand =
+  | "Energy.Active.Export.Register"
+  | "Energy.Active.Import.Register"
+  | "Energy.Reactive.Export.Register"
+  | "Energy.Reactive.Import.Register"
+  | "Energy.Active.Export.Interval"
+  | "Energy.Active.Import.Interval"
+  | "Energy.Reactive.Export.Interval"
+  | "Energy.Reactive.Import.Interval"
+  | "Power.Active.Export"
+  | "Power.Active.Import"
+  | "Power.Offered"
+  | "Power.Reactive.Export"
+  | "Power.Reactive.Import"
+  | "Power.Factor"
+  | "Current.Import"
+  | "Current.Export"
+  | "Current.Offered"
+  | "Voltage"
+  | "Frequency"
+  | "Temperature"
+  | "SoC"
+  | "RPM";
+
+const _READING_CONTEXTS = [
+  "Interruption.Begin",
+  "Interruption.End",
+  "Other",
+  "Sample.Clock",
+  "Sample.Periodic",
+  "Transaction.Begin",
+  "Transaction.End",
+  "Trigger",
+] as const;
+type _ReadingContextComplete = Assert<Equals<typeof _READING_CONTEXTS[number], ReadingContext>>;
 
 /**
  * The eight OCPP 1.6 `ReadingContext` values.
@@ -100,16 +142,7 @@ export type Measurand = typeof MEASURANDS[number];
  * console.log(READING_CONTEXTS.includes("Sample.Periodic")); // true
  * ```
  */
-export const READING_CONTEXTS = [
-  "Interruption.Begin",
-  "Interruption.End",
-  "Other",
-  "Sample.Clock",
-  "Sample.Periodic",
-  "Transaction.Begin",
-  "Transaction.End",
-  "Trigger",
-] as const;
+export const READING_CONTEXTS: readonly ReadingContext[] = _READING_CONTEXTS;
 
 /**
  * Why a meter value was taken (OCPP 1.6 `ReadingContext`).
@@ -120,18 +153,17 @@ export const READING_CONTEXTS = [
  * const c: ReadingContext = "Sample.Clock";
  * ```
  */
-export type ReadingContext = typeof READING_CONTEXTS[number];
+export type ReadingContext =
+  | "Interruption.Begin"
+  | "Interruption.End"
+  | "Other"
+  | "Sample.Clock"
+  | "Sample.Periodic"
+  | "Transaction.Begin"
+  | "Transaction.End"
+  | "Trigger";
 
-/**
- * The OCPP 1.6 `Phase` values.
- *
- * @example
- * ```ts
- * import { PHASES } from "./meter_values.ts";
- * console.log(PHASES.includes("L1-N")); // true
- * ```
- */
-export const PHASES = [
+const _PHASES = [
   "L1",
   "L2",
   "L3",
@@ -143,6 +175,18 @@ export const PHASES = [
   "L2-L3",
   "L3-L1",
 ] as const;
+type _PhaseComplete = Assert<Equals<typeof _PHASES[number], Phase>>;
+
+/**
+ * The OCPP 1.6 `Phase` values.
+ *
+ * @example
+ * ```ts
+ * import { PHASES } from "./meter_values.ts";
+ * console.log(PHASES.includes("L1-N")); // true
+ * ```
+ */
+export const PHASES: readonly Phase[] = _PHASES;
 
 /**
  * An OCPP 1.6 phase.
@@ -153,7 +197,20 @@ export const PHASES = [
  * const p: Phase = "L2";
  * ```
  */
-export type Phase = typeof PHASES[number];
+export type Phase =
+  | "L1"
+  | "L2"
+  | "L3"
+  | "N"
+  | "L1-N"
+  | "L2-N"
+  | "L3-N"
+  | "L1-L2"
+  | "L2-L3"
+  | "L3-L1";
+
+const _LOCATIONS = ["Body", "Cable", "EV", "Inlet", "Outlet"] as const;
+type _LocationComplete = Assert<Equals<typeof _LOCATIONS[number], Location>>;
 
 /**
  * The OCPP 1.6 `Location` values.
@@ -164,7 +221,7 @@ export type Phase = typeof PHASES[number];
  * console.log(LOCATIONS.includes("Outlet")); // true
  * ```
  */
-export const LOCATIONS = ["Body", "Cable", "EV", "Inlet", "Outlet"] as const;
+export const LOCATIONS: readonly Location[] = _LOCATIONS;
 
 /**
  * Where a value was measured (OCPP 1.6 `Location`).
@@ -175,19 +232,9 @@ export const LOCATIONS = ["Body", "Cable", "EV", "Inlet", "Outlet"] as const;
  * const l: Location = "Inlet";
  * ```
  */
-export type Location = typeof LOCATIONS[number];
+export type Location = "Body" | "Cable" | "EV" | "Inlet" | "Outlet";
 
-/**
- * The OCPP 1.6 `UnitOfMeasure` values (the JSON schema lists both `Celcius` and `Celsius`; this
- * library emits `Celsius`).
- *
- * @example
- * ```ts
- * import { UNITS_OF_MEASURE } from "./meter_values.ts";
- * console.log(UNITS_OF_MEASURE.includes("Wh")); // true
- * ```
- */
-export const UNITS_OF_MEASURE = [
+const _UNITS_OF_MEASURE = [
   "Wh",
   "kWh",
   "varh",
@@ -206,6 +253,19 @@ export const UNITS_OF_MEASURE = [
   "Fahrenheit",
   "Percent",
 ] as const;
+type _UnitOfMeasureComplete = Assert<Equals<typeof _UNITS_OF_MEASURE[number], UnitOfMeasure>>;
+
+/**
+ * The OCPP 1.6 `UnitOfMeasure` values (the JSON schema lists both `Celcius` and `Celsius`; this
+ * library emits `Celsius`).
+ *
+ * @example
+ * ```ts
+ * import { UNITS_OF_MEASURE } from "./meter_values.ts";
+ * console.log(UNITS_OF_MEASURE.includes("Wh")); // true
+ * ```
+ */
+export const UNITS_OF_MEASURE: readonly UnitOfMeasure[] = _UNITS_OF_MEASURE;
 
 /**
  * An OCPP 1.6 unit of measure.
@@ -216,7 +276,24 @@ export const UNITS_OF_MEASURE = [
  * const u: UnitOfMeasure = "kWh";
  * ```
  */
-export type UnitOfMeasure = typeof UNITS_OF_MEASURE[number];
+export type UnitOfMeasure =
+  | "Wh"
+  | "kWh"
+  | "varh"
+  | "kvarh"
+  | "W"
+  | "kW"
+  | "VA"
+  | "kVA"
+  | "var"
+  | "kvar"
+  | "A"
+  | "V"
+  | "K"
+  | "Celcius"
+  | "Celsius"
+  | "Fahrenheit"
+  | "Percent";
 
 /**
  * OCPP 1.6 `ValueFormat`.

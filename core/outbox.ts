@@ -8,6 +8,7 @@ import type { Draft } from "./draft.ts";
 import type { OutgoingCall } from "./state.ts";
 import { intKey } from "./configuration.ts";
 import { encodeCall } from "./rpc_frame.ts";
+import type { ActionName } from "./ocpp/actions.ts";
 
 /** Timer names used by delivery. */
 export const TIMER_CALL_TIMEOUT = "callTimeout";
@@ -30,7 +31,7 @@ export function canSendNormal(d: Draft): boolean {
  */
 export function sendNormal(
   d: Draft,
-  action: string,
+  action: ActionName,
   payload: Record<string, unknown>,
   ref?: string,
 ): void {
@@ -45,7 +46,7 @@ export function sendNormal(
 /** Queues a transaction-related CALL: kept while offline, delivered in order, retried. */
 export function sendTransactional(
   d: Draft,
-  action: string,
+  action: ActionName,
   payload: Record<string, unknown>,
   txRef?: string,
 ): void {

@@ -40,7 +40,9 @@ export function replay(store: EventStore): ReplayResult {
   let events = 0;
   for (const recorded of store.read(1)) {
     const checked = checkEvent(recorded);
-    if (!checked.ok) throw new StorageError("STORAGE_CORRUPT", `event ${recorded.seq}: ${checked.reason}`);
+    if (!checked.ok) {
+      throw new StorageError("STORAGE_CORRUPT", `event ${recorded.seq}: ${checked.reason}`);
+    }
     const r = step(state, checked.event);
     state = r.state;
     for (const f of r.effects.frames) frames.push(f);

@@ -7,6 +7,7 @@ import type { ChargePointStatus, ConnectorErrors } from "./connector_fsm.ts";
 import { NO_ERRORS } from "./connector_fsm.ts";
 import type { MeasurementData } from "../events/measurement.ts";
 import { Queue } from "./persistent_queue.ts";
+import type { ActionName } from "./ocpp/actions.ts";
 
 /** A transaction running on a connector. */
 export interface TransactionState {
@@ -53,7 +54,7 @@ export interface OutgoingCall {
   /** OCPP-J message id; kept across retries. */
   readonly id: string;
   /** OCPP action. */
-  readonly action: string;
+  readonly action: ActionName;
   /** Request payload (without an injected transactionId). */
   readonly payload: Readonly<Record<string, unknown>>;
   /** Transaction messages are kept while offline and retried; normal ones are not. */

@@ -27,7 +27,7 @@ export interface WebSocketConnectOptions {
   protocols?: string[];
   /** Extra handshake headers, e.g. `Authorization`. Handshake headers themselves are refused. */
   headers?: Record<string, string>;
-  /** PEM root certificates trusted for `wss:` in addition to the default roots. */
+  /** PEM roots trusted for `wss:` in addition to the default roots (unused by `ws:`). */
   caCerts?: string[];
   /** PEM client certificate chain for TLS client authentication (`wss:` only, with `clientKey`). */
   clientCert?: string;
@@ -80,7 +80,15 @@ export interface WebSocketConnection {
   onClose: ((code: number, reason: string) => void) | undefined;
 }
 
-/** Why {@linkcode connectWebSocket} or {@linkcode WebSocketConnection.send} failed. */
+/**
+ * Why {@linkcode connectWebSocket} failed, or `NOT_OPEN` for a send/ping on a closing connection.
+ *
+ * @example
+ * ```ts
+ * import type { WebSocketErrorCode } from "./websocket_client.ts";
+ * const retryable = (code: WebSocketErrorCode) => code !== "PROTOCOL_MISMATCH";
+ * ```
+ */
 export type WebSocketErrorCode =
   | "HANDSHAKE_FAILED"
   | "HTTP_STATUS"
@@ -176,7 +184,7 @@ export async function connectWebSocket(
   const onAbort = () => stop(new WebSocketError("ABORTED", "connection attempt aborted"));
   options.signal?.addEventListener("abort", onAbort);
   const handshaking = handshake(target, options, attempt);
-  // When stop() wins the race, this rejection only repeats attempt.error; otherwise race reports it.
+  // If stop() wins the race this rejection only repeats attempt.error, else the race reports it.
   handshaking.catch((e: unknown) => void e);
   try {
     return await Promise.race([handshaking, early]);
@@ -217,8 +225,8 @@ function parseTarget(url: string, o: WebSocketConnectOptions): Target {
     throw new InvalidArgumentError("url", url, "scheme must be ws: or wss:");
   }
   const secure = u.protocol === "wss:";
-  if (!secure && (o.clientCert || o.caCerts)) {
-    throw new InvalidArgumentError("url", url, "certificates need a wss: URL");
+  if (!secure && o.clientCert) {
+    throw new InvalidArgumentError("url", url, "a client certificate needs a wss: URL");
   }
   if (!o.clientCert !== !o.clientKey) {
     throw new InvalidArgumentError("clientKey", "(hidden)", "clientCert and clientKey go together");
@@ -378,11 +386,11 @@ class Connection implements WebSocketConnection {
   #fragments: Uint8Array[] | undefined;
   #fragmentBytes = 0;
   #pending: Uint8Array;
+  readonly #chunk = new Uint8Array(16384);
   readonly #maxBytes: number;
   readonly #closeTimeoutMs: number;
-
-  readonly protocol: string;
   readonly #conn: Deno.Conn;
+  readonly protocol: string;
 
   constructor(conn: Deno.Conn, rest: Uint8Array, protocol: string, o: WebSocketConnectOptions) {
     this.#conn = conn;
@@ -518,9 +526,9 @@ class Connection implements WebSocketConnection {
   /** Waits for queued writes, at most `closeTimeoutMs`. */
   async #flush(): Promise<void> {
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const bound = new Promise<void>((
-      resolve,
-    ) => (timer = setTimeout(resolve, this.#closeTimeoutMs)));
+    const bound = new Promise<void>((done) => {
+      timer = setTimeout(done, this.#closeTimeoutMs);
+    });
     await Promise.race([this.#writes, bound]);
     clearTimeout(timer);
   }
@@ -536,11 +544,10 @@ class Connection implements WebSocketConnection {
 
   async #read(n: number): Promise<Uint8Array> {
     if (this.#pending.length < n && n <= 4096) {
-      const chunk = new Uint8Array(16384);
       while (this.#pending.length < n) {
-        const got = await this.#conn.read(chunk);
+        const got = await this.#conn.read(this.#chunk);
         if (got === null) throw new Error("connection closed by peer");
-        this.#pending = concat([this.#pending, chunk.subarray(0, got)]);
+        this.#pending = concat([this.#pending, this.#chunk.subarray(0, got)]);
       }
     }
     const out = new Uint8Array(n);

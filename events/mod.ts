@@ -22,7 +22,10 @@ export type EventData<T extends EventType> = z.infer<typeof EVENT_SCHEMAS[T]>;
 
 /** A recorded event whose `type` and `data` are known. */
 export type ChargePointEvent = {
-  [T in EventType]: Omit<RecordedEvent, "type" | "data"> & { readonly type: T; readonly data: EventData<T> };
+  [T in EventType]: Omit<RecordedEvent, "type" | "data"> & {
+    readonly type: T;
+    readonly data: EventData<T>;
+  };
 }[EventType];
 
 /** True when `type` names an event of the vocabulary. */

@@ -71,7 +71,9 @@ export function securityLog(options: SecurityLogOptions = {}): Plugin {
           if (size > 0 && size + line.length > maxBytes) {
             const cleared = rotate(path, maxFiles);
             size = 0;
-            if (cleared) ctx.raiseSecurityEvent("SecurityLogWasCleared", `oldest file of ${path} deleted`);
+            if (cleared) {
+              ctx.raiseSecurityEvent("SecurityLogWasCleared", `oldest file of ${path} deleted`);
+            }
           }
           Deno.writeFileSync(path, line, { append: true, create: true });
           size += line.length;

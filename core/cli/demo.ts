@@ -38,7 +38,11 @@ async function main(): Promise<void> {
     connectors: 2,
     store,
     clock,
-    bootNotification: { chargePointVendor: "Acme", chargePointModel: "AC22", firmwareVersion: "1.0.0" },
+    bootNotification: {
+      chargePointVendor: "Acme",
+      chargePointModel: "AC22",
+      firmwareVersion: "1.0.0",
+    },
     configuration: {
       MeterValueSampleInterval: "60",
       MeterValuesSampledData: "Energy.Active.Import.Register,Power.Active.Import",
@@ -53,7 +57,9 @@ async function main(): Promise<void> {
 
     const at = () => new Date(clock.now());
     const meter = (wh: number, w: number) =>
-      cp.onMeterValues(1, { powerMeter: { timestamp: at(), energyWhImport: { total: wh }, powerW: { total: w } } });
+      cp.onMeterValues(1, {
+        powerMeter: { timestamp: at(), energyWhImport: { total: wh }, powerW: { total: w } },
+      });
 
     cp.onSessionStarted(1, "session-1", "EVConnected");
     const auth = await cp.authorizeIdToken("TAG-0001");
@@ -68,13 +74,18 @@ async function main(): Promise<void> {
     }
     cp.onSuspendChargingEv(1, "EV full for now");
     cp.onResumeCharging(1);
-    cp.onError(1, { uuid: "err-1", errorCode: "HighTemperature", isFault: true, info: "cable hot" });
+    cp.onError(1, {
+      uuid: "err-1",
+      errorCode: "HighTemperature",
+      isFault: true,
+      info: "cable hot",
+    });
     cp.onErrorCleared(1, "err-1");
     meter(1420, 0);
     cp.onTransactionStopped(1, "session-1", "Local", at(), 1420, "TAG-0001");
     cp.onSessionStopped(1, "session-1");
     await received(csms, "StopTransaction");
-    await received(csms, "StatusNotification", 12);
+    await received(csms, "StatusNotification", 11);
     console.log(`authorize TAG-0001 → ${auth.status}\n`);
   } finally {
     await cp.stop();
@@ -83,7 +94,9 @@ async function main(): Promise<void> {
   for (const line of timeline(store.read(1))) console.log(line);
   const result = replay(store);
   console.log(`\n${result.events} events in ${LOG}; ${result.frames.length} frames sent`);
-  for (const [id, status] of Object.entries(result.connectors)) console.log(`connector ${id}: ${status}`);
+  for (const [id, status] of Object.entries(result.connectors)) {
+    console.log(`connector ${id}: ${status}`);
+  }
   console.log(`\nReplay it with: deno task replay ${LOG}`);
   store.close();
 }

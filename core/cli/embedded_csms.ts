@@ -37,8 +37,12 @@ export class EmbeddedCsms {
 
   private constructor(port: number) {
     this.#server = Deno.serve({ hostname: "127.0.0.1", port, onListen: () => {} }, (req) => {
-      if (req.headers.get("upgrade") !== "websocket") return new Response("OCPP only", { status: 400 });
-      const offered = (req.headers.get("sec-websocket-protocol") ?? "").split(",").map((s) => s.trim());
+      if (req.headers.get("upgrade") !== "websocket") {
+        return new Response("OCPP only", { status: 400 });
+      }
+      const offered = (req.headers.get("sec-websocket-protocol") ?? "").split(",").map((s) =>
+        s.trim()
+      );
       if (!offered.includes("ocpp1.6")) return new Response("ocpp1.6 required", { status: 400 });
       const identity = decodeURIComponent(new URL(req.url).pathname.split("/").pop() ?? "");
       const { socket, response } = Deno.upgradeWebSocket(req, { protocol: "ocpp1.6" });

@@ -32,7 +32,9 @@ if (import.meta.main) {
     for (const line of timeline(store.read(1))) console.log(line);
     const result = replay(store);
     console.log(`\n${result.events} events, ${result.frames.length} frames sent`);
-    for (const [id, status] of Object.entries(result.connectors)) console.log(`connector ${id}: ${status}`);
+    for (const [id, status] of Object.entries(result.connectors)) {
+      console.log(`connector ${id}: ${status}`);
+    }
   } finally {
     store.close();
   }

@@ -43,12 +43,18 @@ export function timeline(events: Iterable<RecordedEvent>): string[] {
     state = r.state;
     const after = statuses(state);
     const time = recorded.at.slice(11, 23);
-    lines.push(`#${String(recorded.seq).padStart(4)} ${time}  ${recorded.type.padEnd(28)} ${summary(recorded)}`);
+    lines.push(
+      `#${String(recorded.seq).padStart(4)} ${time}  ${recorded.type.padEnd(28)} ${
+        summary(recorded)
+      }`,
+    );
     if (recorded.type === "FrameReceived") {
       lines.push(`        ← ${(recorded.data as { text: string }).text}`);
     }
     for (let i = 0; i < after.length; i++) {
-      if (before[i] !== after[i]) lines.push(`        connector ${i}: ${before[i] ?? "-"} → ${after[i]}`);
+      if (before[i] !== after[i]) {
+        lines.push(`        connector ${i}: ${before[i] ?? "-"} → ${after[i]}`);
+      }
     }
     for (const frame of r.effects.frames) lines.push(`        → ${frame}`);
   }

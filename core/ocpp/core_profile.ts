@@ -13,8 +13,8 @@ import {
   chargePointStatusSchema,
   chargingProfileSchema,
   ciString20Schema,
-  ciString25Schema,
   ciString255Schema,
+  ciString25Schema,
   ciString500Schema,
   ciString50Schema,
   dateTimeSchema,
@@ -1074,4 +1074,3 @@ export const unlockConnectorResponseSchema = z.strictObject({
  * ```
  */
 export type UnlockConnectorResponse = z.infer<typeof unlockConnectorResponseSchema>;
-

@@ -317,7 +317,7 @@ function rawServer(script: (conn: Deno.Conn) => Promise<void>) {
   return { url: `ws://${HOST}:${listener.addr.port}/ocpp/CP-1`, done };
 }
 
-Deno.test("fragments with an interleaved ping, 16/64-bit lengths, server close echoed", async () => {
+Deno.test("fragments with interleaved ping, 16/64-bit lengths, server close echoed", async () => {
   const big = "y".repeat(70_000);
   const raw = rawServer(async (conn) => {
     await conn.write(serverFrame(1, enc.encode("Hel"), false));
@@ -393,71 +393,37 @@ Deno.test("unanswered close times out with 1006; dropped TCP gives 1006 once", a
 
 // ---- TLS ----
 
-async function openssl(dir: string, ...args: string[]): Promise<void> {
-  const out = await new Deno.Command("openssl", { args, cwd: dir, stdout: "null", stderr: "piped" })
-    .output();
-  if (!out.success) throw new Error(`openssl ${args[0]} failed: ${dec.decode(out.stderr)}`);
+/** Runs `openssl` with space-separated `args` (none contains a space) in `dir`. */
+async function openssl(dir: string, args: string): Promise<void> {
+  const command = new Deno.Command("openssl", {
+    args: args.split(" "),
+    cwd: dir,
+    stdout: "null",
+    stderr: "piped",
+  });
+  const out = await command.output();
+  if (!out.success) throw new Error(`openssl ${args} failed: ${dec.decode(out.stderr)}`);
 }
 
 /** A CA, a server certificate for IP 127.0.0.1 and a client certificate (CN=CP-1). */
 async function makeCerts(dir: string) {
-  const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
+  const ec = "-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes";
   await openssl(
     dir,
-    "req",
-    "-x509",
-    ...ec,
-    "-keyout",
-    "ca.key",
-    "-out",
-    "ca.pem",
-    "-days",
-    "2",
-    "-subj",
-    "/CN=Test CA",
-    "-addext",
-    "basicConstraints=critical,CA:TRUE",
-    "-addext",
-    "keyUsage=critical,keyCertSign,cRLSign",
+    `req -x509 ${ec} -keyout ca.key -out ca.pem -days 2 -subj /CN=TestCA ` +
+      "-addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign",
   );
-  await Deno.writeTextFile(
-    `${dir}/server.ext`,
-    "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
-  );
-  await Deno.writeTextFile(
-    `${dir}/client.ext`,
-    "basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\n",
-  );
-  for (const [name, cn] of [["server", "127.0.0.1"], ["client", "CP-1"]]) {
+  const usage = {
+    server: "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth",
+    client: "extendedKeyUsage=clientAuth",
+  };
+  for (const [name, cn] of [["server", "127.0.0.1"], ["client", "CP-1"]] as const) {
+    await Deno.writeTextFile(`${dir}/${name}.ext`, `basicConstraints=CA:FALSE\n${usage[name]}\n`);
+    await openssl(dir, `req ${ec} -keyout ${name}.key -out ${name}.csr -subj /CN=${cn}`);
     await openssl(
       dir,
-      "req",
-      ...ec,
-      "-keyout",
-      `${name}.key`,
-      "-out",
-      `${name}.csr`,
-      "-subj",
-      `/CN=${cn}`,
-    );
-    await openssl(
-      dir,
-      "x509",
-      "-req",
-      "-in",
-      `${name}.csr`,
-      "-CA",
-      "ca.pem",
-      "-CAkey",
-      "ca.key",
-      "-set_serial",
-      String(Date.now()),
-      "-days",
-      "2",
-      "-out",
-      `${name}.pem`,
-      "-extfile",
-      `${name}.ext`,
+      `x509 -req -in ${name}.csr -CA ca.pem -CAkey ca.key -set_serial ${Date.now()} -days 2 ` +
+        `-out ${name}.pem -extfile ${name}.ext`,
     );
   }
   const read = (f: string) => Deno.readTextFile(`${dir}/${f}`);
@@ -481,7 +447,7 @@ async function withCerts(
   }
 }
 
-Deno.test("wss: trusted via caCerts works; untrusted server certificate is TLS_FAILED", async () => {
+Deno.test("wss: trusted via caCerts works; untrusted server cert is TLS_FAILED", async () => {
   await withCerts(async (certs) => {
     const { server, url, seen } = echoServer({
       tls: { cert: certs.serverCert, key: certs.serverKey },

@@ -43,10 +43,18 @@ function emit(message) {
   process.stdout.write(JSON.stringify(message) + "\n");
 }
 
+// For "ocpp1.6", ocpp-rpc rewrites these codes when it SENDS a CALLERROR (OCPP 1.6-J errata);
+// the errors its validator raises still carry the 2.0 names. Records use the wire names.
+const CODES_16 = {
+  FormatViolation: "FormationViolation",
+  OccurenceConstraintViolation: "OccurrenceConstraintViolation",
+};
+
 function errorInfo(err) {
   if (err === null || typeof err !== "object") return { code: "Error", description: String(err) };
+  const code = err.rpcErrorCode || err.name || "Error";
   return {
-    code: err.rpcErrorCode || err.name || "Error",
+    code: CODES_16[code] || code,
     description: err.message || err.rpcErrorMessage || "",
     details: err.details ?? {},
   };
@@ -60,6 +68,7 @@ let nextConnection = 1;
 /** `${connection}:${messageId}` → resolve(answer) for CALLs waiting for the Deno side. */
 const pendingAnswers = new Map();
 let server = null;
+let httpServer = null;
 let port = options.port ?? 0;
 let stopping = false;
 
@@ -347,8 +356,12 @@ async function closeClient(conn, { code, reason, force }) {
 
 async function closeServer({ code = 1001, reason = "CSMS going away", force = false } = {}) {
   const rpc = server;
+  const http = httpServer;
   server = null;
+  httpServer = null;
   if (!rpc) return;
+  // Stop accepting connections first, so nobody connects while the others are being closed.
+  http.close();
   const open = [...connections.values()].filter((c) => !c.closed);
   await Promise.all(open.map((conn) => closeClient(conn, { code, reason, force })));
   let timer;
@@ -364,9 +377,10 @@ async function listen() {
   for (let attempt = 0;; attempt++) {
     const rpc = createServer();
     try {
-      const httpServer = await rpc.listen(port, "127.0.0.1");
-      port = httpServer.address().port;
+      const http = await rpc.listen(port, "127.0.0.1");
+      port = http.address().port;
       server = rpc;
+      httpServer = http;
       return;
     } catch (err) {
       await rpc.close({ force: true });
