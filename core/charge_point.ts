@@ -701,7 +701,7 @@ export class ChargePoint {
         queueMicrotask(() =>
           this.#safeAppend("ConnectionClosed", {
             code: 1000,
-            reason: "disconnect requested",
+            reason: "closed by the charge point",
             wasOpen: true,
           })
         );

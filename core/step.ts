@@ -19,6 +19,8 @@ import { NO_ERRORS } from "./connector_fsm.ts";
 export const TIMER_RECONNECT = "reconnect";
 /** Timer of the next WebSocket ping. */
 export const TIMER_PING = "ping";
+/** Timer by which the pong of the last ping must have arrived. */
+export const TIMER_PONG = "pongTimeout";
 
 /** The result of folding one event. */
 export interface StepResult {
@@ -176,6 +178,13 @@ function timerFired(d: Draft, name: string, due: number): void {
     if (d.state.link === "Open") {
       d.effects.ping = true;
       armPing(d);
+      // The pong must come before the next ping is due.
+      d.setTimer(TIMER_PONG, d.now + intKey(d.state.config, "WebSocketPingInterval", 0) * 1000);
+    }
+  } else if (name === TIMER_PONG) {
+    if (d.state.link === "Open") {
+      d.note("no pong before the next ping: connection considered dead");
+      d.effects.disconnect = true;
     }
   } else if (name.startsWith("sample:")) {
     sample(d, Number(name.slice("sample:".length)));
@@ -209,6 +218,7 @@ function closed(d: Draft, data: EventData<"ConnectionClosed">): void {
   d.set({ link: "Disconnected" });
   d.clearTimer(TIMER_HEARTBEAT);
   d.clearTimer(TIMER_PING);
+  d.clearTimer(TIMER_PONG);
   if (wasLinked) d.callback("connectionStateChanged", false);
   if (!d.state.running || !d.state.linkWanted) return;
   const attempts = d.state.reconnectAttempts + 1;
@@ -253,6 +263,7 @@ function reduce(d: Draft, event: ChargePointEvent): void {
       receiveFrame(d, event.data.text);
       return;
     case "PongReceived":
+      d.clearTimer(TIMER_PONG);
       return;
     case "TimerFired":
       timerFired(d, event.data.timer, event.data.due);

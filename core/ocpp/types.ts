@@ -17,52 +17,19 @@
 import { z } from "../deps.ts";
 
 /**
- * Number of Unicode code points in `value`. JSON schema `maxLength` (and ajv) count code
- * points, not UTF-16 code units, so `"😀".length === 2` but its JSON schema length is 1.
- *
- * @example
- * ```ts
- * codePointLength("abc"); // 3
- * codePointLength("😀"); // 1
- * ```
- */
-export function codePointLength(value: string): number {
-  let count = 0;
-  for (let i = 0; i < value.length; i++) {
-    const unit = value.charCodeAt(i);
-    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < value.length) {
-      const next = value.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) i++;
-    }
-    count++;
-  }
-  return count;
-}
-
-/**
- * A string of at most `max` characters (JSON schema `maxLength`, counted in code points).
- * Too-long values produce a zod `too_big` issue with `origin: "string"`.
+ * A string of at most `max` characters (JSON schema `maxLength`). Like ajv, zod counts
+ * Unicode code points, not UTF-16 code units: `"😀"` has length 1 here although
+ * `"😀".length === 2`. Too-long values produce a zod `too_big` issue with `origin: "string"`.
  *
  * @example
  * ```ts
  * boundedString(5).safeParse("hello").success; // true
  * boundedString(5).safeParse("hello!").success; // false
+ * boundedString(1).safeParse("😀").success; // true
  * ```
  */
 export function boundedString(max: number): z.ZodString {
-  return z.string().check((ctx) => {
-    const value = ctx.value;
-    if (value.length > max && codePointLength(value) > max) {
-      ctx.issues.push({
-        code: "too_big",
-        origin: "string",
-        maximum: max,
-        inclusive: true,
-        input: value,
-        message: `string longer than ${max} characters`,
-      });
-    }
-  });
+  return z.string().max(max);
 }
 
 /**

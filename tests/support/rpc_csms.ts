@@ -9,15 +9,23 @@
  * ({@link RpcReceivedCall.validationError}). What ocpp-rpc 2.2.1 answers (observed, see
  * `rpc_csms_test.ts`):
  *
- * | problem in the CALL payload                 | CALLERROR code (ocpp1.6)         |
- * | ------------------------------------------- | -------------------------------- |
- * | wrong type                                  | `TypeConstraintViolation`        |
- * | missing required field                      | `OccurrenceConstraintViolation` (sic, 2.0 spelling) |
- * | additional property                         | `PropertyConstraintViolation`    |
- * | maxLength, enum, date-time format, minimum  | `FormationViolation`             |
- * | unknown action (no schema)                  | `ProtocolError`                  |
- * | not JSON / not an array / bad message id    | `RpcFrameworkError` (2.0 code), id `"-1"` when unreadable |
- * | unknown message type number                 | `MessageTypeNotSupported` (2.0 code) |
+ * | problem in the CALL from the charge point      | CALLERROR it sends (id, code)            |
+ * | ---------------------------------------------- | ---------------------------------------- |
+ * | wrong JSON type (`"1"` for an integer, `[]`)   | id, `TypeConstraintViolation`            |
+ * | missing required field                         | id, `OccurrenceConstraintViolation` [1]  |
+ * | additional property                            | id, `PropertyConstraintViolation`        |
+ * | maxLength, enum, date-time format              | id, `FormationViolation`                 |
+ * | unknown action (no 1.6 schema)                 | id, `ProtocolError`                      |
+ * | action not a string                            | id, `RpcFrameworkError` [2]              |
+ * | not JSON, not an array, id not a string        | `"-1"`, `RpcFrameworkError` [2]          |
+ * | unknown message type number (e.g. 7)           | `"-1"`, `MessageTypeNotSupported` [2]    |
+ *
+ * [1] ocpp-rpc applies the OCPP 1.6-J errata spelling "Occurrence"; the official 1.6 list has
+ * "OccurenceConstraintViolation". [2] OCPP 2.0.1 codes, sent even on an ocpp1.6 connection.
+ * Only ajv's FIRST error decides the code. The codes recorded in `validationError` (and
+ * `replyValidationError`, and RpcCallError for strict-mode failures) use the same 1.6 names as the
+ * wire (ocpp-rpc's validator raises `FormatViolation`/`OccurenceConstraintViolation` internally).
+ * Frames of the last three rows are listed in {@link RpcCsms.badMessages}, not in `received`.
  *
  * Replies configured with {@link RpcCsms.respond} are validated too: an invalid `.conf` payload
  * makes ocpp-rpc answer `InternalError` instead (recorded as `replyValidationError`). For
@@ -362,6 +370,9 @@ export class RpcCsms {
    * Overrides the answer to the charge point's `action` CALLs: a payload, a list of payloads used in
    * order (the last repeats), `{ error: { code, description } }` for a CALLERROR, `{ noReply:
    * true }`, `{ delayMs, reply }`, or a function. `undefined` restores the default.
+   * CALLERROR codes are sent as given, except that ocpp-rpc rewrites `FormatViolation` →
+   * `FormationViolation` and `OccurenceConstraintViolation` → `OccurrenceConstraintViolation` on
+   * ocpp1.6; payloads that break the `.conf` schema are replaced by an `InternalError` CALLERROR.
    */
   respond(action: string, responder: CsmsResponder | undefined): void {
     this.#responses.respond(action, responder);

@@ -198,6 +198,16 @@ Deno.test("rpc_csms: respond() overrides and default transaction ids", async () 
     {},
   ]);
 
+  // Codes ocpp-rpc does not know are still sent as given.
+  csms.respond("DataTransfer", { error: { code: "VendorSpecific", details: { a: 1 } } });
+  assert.deepEqual(await cp.ask("d2", "DataTransfer", { vendorId: "V" }), [
+    4,
+    "d2",
+    "VendorSpecific",
+    "",
+    { a: 1 },
+  ]);
+
   // An invalid configured answer: ocpp-rpc strict mode sends InternalError instead.
   csms.respond("Heartbeat", { currentTime: "not a date" });
   const internal = await cp.ask("h1", "Heartbeat", {});
