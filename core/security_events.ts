@@ -26,7 +26,8 @@ export const CRITICAL_SECURITY_EVENTS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Every security event type named by the whitepaper.
+ * Every security event type named by the whitepaper (with the names libocpp uses for the
+ * authentication failures, `FailedToAuthenticateAtCsms` and `CsmsFailedToAuthenticate`).
  *
  * @example
  * ```ts
@@ -37,7 +38,7 @@ export const CRITICAL_SECURITY_EVENTS: ReadonlySet<string> = new Set([
 export const SECURITY_EVENT_TYPES: readonly string[] = [
   "FirmwareUpdated",
   "FailedToAuthenticateAtCsms",
-  "CentralSystemFailedToAuthenticate",
+  "CsmsFailedToAuthenticate",
   "SettingSystemTime",
   "StartupOfTheDevice",
   "ResetOrReboot",
@@ -50,9 +51,14 @@ export const SECURITY_EVENT_TYPES: readonly string[] = [
   "InvalidFirmwareSignature",
   "InvalidFirmwareSigningCertificate",
   "InvalidCentralSystemCertificate",
+  "InvalidCsmsCertificate",
   "InvalidChargePointCertificate",
+  "InvalidChargingStationCertificate",
   "InvalidTLSVersion",
   "InvalidTLSCipherSuite",
+  "CSRGenerationFailed",
+  "MaintenanceLoginAccepted",
+  "MaintenanceLoginFailed",
 ];
 
 /**
