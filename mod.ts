@@ -33,13 +33,39 @@ export {
   type SecurityOptions,
 } from "./core/charge_point.ts";
 export { type Clock, ManualClock, systemClock } from "./core/clock.ts";
-export type { ChargePointErrorCode, ChargePointStatus } from "./core/connector_fsm.ts";
+export type {
+  ActiveError,
+  ChargePointErrorCode,
+  ChargePointStatus,
+  ConnectorErrors,
+} from "./core/connector_fsm.ts";
+export type {
+  ConnectorState,
+  OutgoingCall,
+  Registration,
+  State,
+  TransactionState,
+} from "./core/state.ts";
+export { Queue } from "./core/persistent_queue.ts";
+export type { ActionName } from "./core/ocpp/actions.ts";
 export { ChargePointError, InvalidArgumentError, StateError, StorageError } from "./core/errors.ts";
-export { EventLog, type EventLogOptions, type SubscribeOptions } from "./core/event_log.ts";
+export {
+  EventLog,
+  type EventLogListener,
+  type EventLogOptions,
+  type ListenerError,
+  type SubscribeOptions,
+} from "./core/event_log.ts";
 export type { EventStore } from "./core/event_store.ts";
 export { MemoryEventStore } from "./core/memory_event_store.ts";
 export { SqliteEventStore, type SqliteEventStoreOptions } from "./core/sqlite_event_store.ts";
-export { exportJsonl, exportJsonlFile, importJsonl, parseJsonl } from "./core/jsonl.ts";
+export {
+  exportJsonl,
+  exportJsonlFile,
+  importJsonl,
+  parseJsonl,
+  type Redact,
+} from "./core/jsonl.ts";
 export type { Logger } from "./core/logger.ts";
 export type { Plugin, PluginContext } from "./core/plugin.ts";
 export { replay, type ReplayResult } from "./core/replay.ts";
@@ -55,8 +81,10 @@ export type {
   ErrorInfo,
   LocatedValue,
   Measurement,
+  MeasurementData,
   Phases,
   PowerMeter,
+  PowerMeterData,
 } from "./events/measurement.ts";
 export type { Reason } from "./events/handler_events.ts";
 export {

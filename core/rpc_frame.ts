@@ -552,7 +552,10 @@ function toFailure(issues: readonly Issue[], payload: unknown): ValidationFailur
   switch (issue.code) {
     case "invalid_type": {
       // ajv `type`
-      const expected = issue.expected === "int" ? "integer" : issue.expected;
+      // integerSchema marks its type errors; zod itself says "number" for a string input.
+      const expected = issue.expected === "int" || issue.message === "expected integer"
+        ? "integer"
+        : issue.expected;
       return fail("TypeConstraintViolation", typeMismatch(at, expected, actual));
     }
     case "invalid_value": {

@@ -10,7 +10,13 @@ import { Draft, type Effects } from "./draft.ts";
 import { initialState, newConnector, type State } from "./state.ts";
 import { DEFAULT_CONFIGURATION, intKey } from "./configuration.ts";
 import { failed, linkLost, pump, TIMER_BOOT, TIMER_CALL_TIMEOUT, TIMER_RETRY } from "./outbox.ts";
-import { type HandlerEvent, reduceHandler, reportStatus, sample } from "./connector_reducer.ts";
+import {
+  type HandlerEvent,
+  raiseSecurityEvent,
+  reduceHandler,
+  reportStatus,
+  sample,
+} from "./connector_reducer.ts";
 import { armHeartbeat, receiveFrame, resumeSampling, TIMER_HEARTBEAT } from "./inbound.ts";
 import { sendNormal } from "./outbox.ts";
 import { NO_ERRORS } from "./connector_fsm.ts";
@@ -220,6 +226,9 @@ function closed(d: Draft, data: EventData<"ConnectionClosed">): void {
   d.clearTimer(TIMER_PING);
   d.clearTimer(TIMER_PONG);
   if (wasLinked) d.callback("connectionStateChanged", false);
+  if (data.httpStatus === 401) {
+    raiseSecurityEvent(d, "FailedToAuthenticateAtCsms", `HTTP 401 on upgrade: ${data.reason}`);
+  }
   if (!d.state.running || !d.state.linkWanted) return;
   const attempts = d.state.reconnectAttempts + 1;
   d.set({ reconnectAttempts: attempts });

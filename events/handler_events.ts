@@ -11,8 +11,22 @@ import { errorInfoSchema, measurementSchema } from "./measurement.ts";
 const connector = z.number().int().nonnegative();
 const isoTime = z.iso.datetime({ offset: true });
 
+/** A StopTransaction reason (OCPP 1.6). */
+export type Reason =
+  | "DeAuthorized"
+  | "EmergencyStop"
+  | "EVDisconnected"
+  | "HardReset"
+  | "Local"
+  | "Other"
+  | "PowerLoss"
+  | "Reboot"
+  | "Remote"
+  | "SoftReset"
+  | "UnlockCommand";
+
 /** Reasons of OCPP 1.6 StopTransaction. */
-export const STOP_REASONS = [
+export const STOP_REASONS: readonly Reason[] = [
   "DeAuthorized",
   "EmergencyStop",
   "EVDisconnected",
@@ -24,9 +38,7 @@ export const STOP_REASONS = [
   "Remote",
   "SoftReset",
   "UnlockCommand",
-] as const;
-/** A StopTransaction reason. */
-export type Reason = typeof STOP_REASONS[number];
+];
 
 /** OCPP 1.6 DiagnosticsStatus values. */
 export const DIAGNOSTICS_STATUSES = ["Idle", "Uploaded", "UploadFailed", "Uploading"] as const;
@@ -92,7 +104,7 @@ export const handlerEventSchemas = {
   TransactionStopped: z.strictObject({
     connector,
     sessionId: z.string().min(1),
-    reason: z.enum(STOP_REASONS),
+    reason: z.enum(STOP_REASONS as [Reason, ...Reason[]]),
     timestamp: isoTime,
     energyWhImport: z.number().finite().nonnegative(),
     idTagEnd: z.string().min(1).max(20).optional(),

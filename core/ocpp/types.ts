@@ -171,7 +171,8 @@ export type DateTime = z.infer<typeof dateTimeSchema>;
 /**
  * JSON schema `type: "integer"`. Deliberately limited to the safe integer range
  * (±(2^53 − 1)); ajv would also accept larger integral numbers, which cannot be represented
- * exactly after `JSON.parse` and would silently corrupt ids.
+ * exactly after `JSON.parse` and would silently corrupt ids. Type errors carry the message
+ * `"expected integer"` (zod itself reports `expected: "number"` for a string input).
  *
  * @example
  * ```ts
@@ -179,7 +180,9 @@ export type DateTime = z.infer<typeof dateTimeSchema>;
  * integerSchema.safeParse(1.5).success; // false
  * ```
  */
-export const integerSchema = z.number().int();
+export const integerSchema = z.number({ error: "expected integer" }).int({
+  error: "expected integer",
+});
 
 /**
  * The tolerance `ocpp-rpc` uses for `multipleOf` (it replaces ajv's exact check, which

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { ACTION_NAMES, ACTIONS, type ActionName } from "../../core/ocpp/actions.ts";
+import { ACTION_NAMES, type ActionName, ACTIONS } from "../../core/ocpp/actions.ts";
 import {
   encodeCall,
   encodeError,
@@ -46,7 +46,7 @@ function failureOf(result: { ok: boolean }): ValidationFailure {
 // Encoding and round trips
 
 Deno.test("encode* output is exactly JSON.stringify of the frame array", () => {
-  const payload = { connectorId: 1, errorCode: "NoError", status: "Available", info: "é\u2028\"" };
+  const payload = { connectorId: 1, errorCode: "NoError", status: "Available", info: 'é\u2028"' };
   assert.equal(
     encodeCall("a-1", "StatusNotification", payload),
     JSON.stringify([2, "a-1", "StatusNotification", payload]),
@@ -168,7 +168,12 @@ Deno.test("a message type id that is not a number is a FormationViolation, keepi
 });
 
 Deno.test("an unknown message type id is a ProtocolError when the id is readable", () => {
-  for (const [text, type] of [['[5,"id-2",{}]', 5], ['[1,"id-2"]', 1], ['[2.5,"id-2","A",{}]', 2.5]] as const) {
+  for (
+    const [text, type] of [['[5,"id-2",{}]', 5], ['[1,"id-2"]', 1], [
+      '[2.5,"id-2","A",{}]',
+      2.5,
+    ]] as const
+  ) {
     const frame = invalidOf(text);
     assert.equal(frame.id, "id-2", text);
     assert.equal(frame.messageType, type, text);
@@ -182,7 +187,9 @@ Deno.test("an unknown message type id is a ProtocolError when the id is readable
 });
 
 Deno.test("a message id that is not a string is a FormationViolation without id", () => {
-  for (const text of ['[2,123,"Heartbeat",{}]', '[2,null,"Heartbeat",{}]', "[3,{},{}]", "[4]", "[2]"]) {
+  for (
+    const text of ['[2,123,"Heartbeat",{}]', '[2,null,"Heartbeat",{}]', "[3,{},{}]", "[4]", "[2]"]
+  ) {
     const frame = invalidOf(text);
     assert.equal(frame.id, undefined, text);
     assert.equal(frame.code, "FormationViolation", text);
@@ -291,14 +298,17 @@ Deno.test("parseFrame never throws", () => {
     fc.jsonValue({ maxDepth: 2 }),
   );
   fc.assert(
-    fc.property(fc.oneof(fc.string(), fc.array(element, { maxLength: 6 }).map((a) => JSON.stringify(a))), (text) => {
-      const frame = parseFrame(text);
-      assert.ok(["call", "result", "error", "invalid"].includes(frame.kind));
-      if (frame.kind === "invalid") {
-        assert.ok(OCPP_ERROR_CODES.includes(frame.code));
-        assert.ok(frame.reason.length <= MAX_ERROR_DESCRIPTION_LENGTH);
-      }
-    }),
+    fc.property(
+      fc.oneof(fc.string(), fc.array(element, { maxLength: 6 }).map((a) => JSON.stringify(a))),
+      (text) => {
+        const frame = parseFrame(text);
+        assert.ok(["call", "result", "error", "invalid"].includes(frame.kind));
+        if (frame.kind === "invalid") {
+          assert.ok(OCPP_ERROR_CODES.includes(frame.code));
+          assert.ok(frame.reason.length <= MAX_ERROR_DESCRIPTION_LENGTH);
+        }
+      },
+    ),
     { numRuns: 2000 },
   );
   const deep = "[".repeat(200_000) + "]".repeat(200_000);
@@ -353,7 +363,12 @@ Deno.test("validateCall: each error class maps to the ocpp-rpc code with a preci
     else assert.match(failure.description, description);
   };
   // required → OccurenceConstraintViolation
-  expect("UnlockConnector", {}, "OccurenceConstraintViolation", "connectorId: required property missing");
+  expect(
+    "UnlockConnector",
+    {},
+    "OccurenceConstraintViolation",
+    "connectorId: required property missing",
+  );
   expect(
     "SetChargingProfile",
     {
@@ -382,14 +397,34 @@ Deno.test("validateCall: each error class maps to the ocpp-rpc code with a preci
     "TypeConstraintViolation",
     "connectorId: expected integer, got non-integer number 1.5",
   );
-  expect("UnlockConnector", { connectorId: null }, "TypeConstraintViolation", "connectorId: expected integer, got null");
+  expect(
+    "UnlockConnector",
+    { connectorId: null },
+    "TypeConstraintViolation",
+    "connectorId: expected integer, got null",
+  );
   expect("Reset", { type: 1 }, "TypeConstraintViolation", "type: expected string, got number");
-  expect("ChangeConfiguration", { key: "k", value: 5 }, "TypeConstraintViolation", "value: expected string, got number");
-  expect("GetConfiguration", { key: "HeartbeatInterval" }, "TypeConstraintViolation", "key: expected array, got string");
+  expect(
+    "ChangeConfiguration",
+    { key: "k", value: 5 },
+    "TypeConstraintViolation",
+    "value: expected string, got number",
+  );
+  expect(
+    "GetConfiguration",
+    { key: "HeartbeatInterval" },
+    "TypeConstraintViolation",
+    "key: expected array, got string",
+  );
   expect("Reset", [], "TypeConstraintViolation", "payload: expected object, got array");
   expect("Reset", null, "TypeConstraintViolation", "payload: expected object, got null");
   // additionalProperties → PropertyConstraintViolation
-  expect("Reset", { type: "Soft", force: true }, "PropertyConstraintViolation", 'unexpected property "force"');
+  expect(
+    "Reset",
+    { type: "Soft", force: true },
+    "PropertyConstraintViolation",
+    'unexpected property "force"',
+  );
   expect(
     "SendLocalList",
     { listVersion: 1, updateType: "Full", localAuthorizationList: [{ idTag: "a", extra: 1 }] },
@@ -404,7 +439,12 @@ Deno.test("validateCall: each error class maps to the ocpp-rpc code with a preci
     "idTag: string longer than 20 characters",
   );
   // enum → FormationViolation
-  expect("Reset", { type: "Medium" }, "FormationViolation", 'type: "Medium" is not one of Hard, Soft');
+  expect(
+    "Reset",
+    { type: "Medium" },
+    "FormationViolation",
+    'type: "Medium" is not one of Hard, Soft',
+  );
   // format → FormationViolation
   expect(
     "ReserveNow",
@@ -438,13 +478,19 @@ Deno.test("validateCall: each error class maps to the ocpp-rpc code with a preci
     "csChargingProfiles.chargingSchedule.chargingSchedulePeriod[0].limit: 16.15 is not a multiple of 0.1",
   );
   // integers beyond the safe range
-  expect("UnlockConnector", { connectorId: 2 ** 60 }, "TypeConstraintViolation", /connectorId: expected a safe integer/);
+  expect(
+    "UnlockConnector",
+    { connectorId: 2 ** 60 },
+    "TypeConstraintViolation",
+    /connectorId: expected a safe integer/,
+  );
 });
 
 Deno.test("validateCall: the first error is chosen like ajv (required, then extra, then properties)", () => {
   // A missing required property beats an extra property and a bad value.
   assert.equal(
-    failureOf(validateCall("ReserveNow", { connectorId: "1", expiryDate: "x", idTag: "a", foo: 1 })).code,
+    failureOf(validateCall("ReserveNow", { connectorId: "1", expiryDate: "x", idTag: "a", foo: 1 }))
+      .code,
     "OccurenceConstraintViolation",
   );
   // An extra property beats bad values.
@@ -479,7 +525,10 @@ Deno.test("validateCall/validateResult: descriptions never exceed 255 characters
   const failures = [
     validateCall("Reset", { type: "Soft", [longKey]: 1 }),
     validateCall("Reset", { type: "y".repeat(1000) }),
-    validateCall("UpdateFirmware", { location: "bad ".repeat(500), retrieveDate: "2024-05-01T12:00:00Z" }),
+    validateCall("UpdateFirmware", {
+      location: "bad ".repeat(500),
+      retrieveDate: "2024-05-01T12:00:00Z",
+    }),
     validateResult("GetConfiguration", {
       configurationKey: [{ key: "a", readonly: true, [longKey]: 1 }],
     }),
@@ -549,7 +598,31 @@ function ourFailure(id: string, instance: unknown): ValidationFailure | "ok" | "
   return result.ok ? "ok" : result;
 }
 
-function compare(probes: Iterable<Probe>, checkField: boolean): { checked: number; problems: string[] } {
+/** Whether our description names the field of ajv's first error. */
+function namesSameField(
+  error: ReturnType<typeof officialValidate> & { valid: false },
+  description: string,
+  exactRequired: boolean,
+): boolean {
+  const { error: e } = error;
+  const field = ajvErrorField(e);
+  if (e.keyword === "additionalProperties") {
+    const key = `unexpected property ${JSON.stringify(String(e.params.additionalProperty))}`;
+    return description === (field === "payload" ? key : `${field}: ${key}`);
+  }
+  if (e.keyword === "required") {
+    // ajv walks `required` in its listed order, we walk the properties order; they differ
+    // only in which of several missing properties of one object is named.
+    return description.endsWith(": required property missing") &&
+      (!exactRequired || description === `${field}: required property missing`);
+  }
+  return description.startsWith(`${field}: `);
+}
+
+function compare(probes: Iterable<Probe>, exactRequired: boolean): {
+  checked: number;
+  problems: string[];
+} {
   const problems: string[] = [];
   let checked = 0;
   for (const { id, label, instance } of probes) {
@@ -570,21 +643,12 @@ function compare(probes: Iterable<Probe>, checkField: boolean): { checked: numbe
       problems.push(
         `${id} ${label}: ocpp-rpc answers ${code} (${official.error.keyword}), we answer ${ours.code}: ${ours.description}`,
       );
-      continue;
-    }
-    if (checkField && official.error.keyword !== "required") {
-      const field = ajvErrorField(official.error);
-      const expected = official.error.keyword === "additionalProperties"
-        ? `unexpected property ${JSON.stringify(String(official.error.params.additionalProperty))}`
-        : `${field}:`;
-      const prefix = official.error.keyword === "additionalProperties" && field !== "payload"
-        ? `${field}: `
-        : "";
-      if (!ours.description.startsWith(prefix) || !ours.description.includes(expected)) {
-        problems.push(`${id} ${label}: ajv reports ${field}, we describe "${ours.description}"`);
-      }
-    } else if (checkField && !ours.description.startsWith(`${ajvErrorField(official.error)}:`)) {
-      problems.push(`${id} ${label}: ajv reports ${ajvErrorField(official.error)}, we describe "${ours.description}"`);
+    } else if (!namesSameField(official, ours.description, exactRequired)) {
+      problems.push(
+        `${id} ${label}: ajv reports ${official.error.keyword} at ${
+          ajvErrorField(official.error)
+        }, we describe "${ours.description}"`,
+      );
     }
   }
   return { checked, problems };
@@ -611,7 +675,9 @@ function* pairedEditProbes(perSchema: number): Generator<Probe> {
   for (const schema of BUNDLE) {
     const id = String(schema.$id);
     const maximal = maximalInstance(schema, schema);
-    const invalidEdits = edits(schema, schema).filter((e) => !e.expectValid && e.edit.path.length > 0);
+    const invalidEdits = edits(schema, schema).filter((e) =>
+      !e.expectValid && e.edit.path.length > 0
+    );
     if (invalidEdits.length < 2) continue;
     for (let i = 0; i < perSchema; i++) {
       const a = invalidEdits[next(invalidEdits.length)];
@@ -629,7 +695,7 @@ Deno.test("every single-spot mutation gets ocpp-rpc's error code and names ajv's
 });
 
 Deno.test("with several errors, the reported one is the one ajv reports first", () => {
-  const { checked, problems } = compare(pairedEditProbes(300), true);
+  const { checked, problems } = compare(pairedEditProbes(300), false);
   assert.deepEqual(problems, []);
   assert.ok(checked > 10_000, `only ${checked} probes`);
 });

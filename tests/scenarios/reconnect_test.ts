@@ -152,3 +152,32 @@ Deno.test("disconnect() stays offline until connect()", async () => {
   await h.cp.stop();
   assert.deepEqual(replay(h.store).frames, h.sent);
 });
+
+Deno.test("security profile 1: Basic auth with the charge point id; a 401 raises FailedToAuthenticateAtCsms", async () => {
+  await using csms = await ScriptedCsms.start({
+    basicAuth: { username: "CP-1", password: "0123456789abcdef" },
+  });
+  const good = makeChargePoint(csms.url, { security: { basicAuthPassword: "0123456789abcdef" } });
+  await good.cp.start();
+  await csms.waitFor("StatusNotification", 3);
+  await good.cp.stop();
+
+  const bad = makeChargePoint(csms.url, {
+    security: { basicAuthPassword: "wrong-password-123" },
+    configuration: NO_JITTER,
+  });
+  await bad.cp.start();
+  const raised = () =>
+    [...bad.cp.log.read(1)].filter((e) =>
+      e.type === "SecurityEventOccurred" &&
+      (e.data as { eventType: string }).eventType === "FailedToAuthenticateAtCsms"
+    );
+  await until(() => raised().length === 1, "FailedToAuthenticateAtCsms");
+  assert.equal((raised()[0]?.data as { internal: boolean }).internal, true);
+  assert.ok(
+    !JSON.stringify([...bad.cp.log.read(1)]).includes("wrong-password-123"),
+    "no secret in the log",
+  );
+  await bad.cp.stop();
+  assert.equal(csms.requests.filter((r) => r.status === 401).length, 1);
+});
