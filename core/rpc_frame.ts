@@ -88,7 +88,11 @@ export function normalizeErrorCode(code: string): OcppErrorCode | undefined {
  * MESSAGE_TYPE.CALL; // 2
  * ```
  */
-export const MESSAGE_TYPE = Object.freeze({ CALL: 2, CALLRESULT: 3, CALLERROR: 4 } as const);
+export const MESSAGE_TYPE: {
+  readonly CALL: 2;
+  readonly CALLRESULT: 3;
+  readonly CALLERROR: 4;
+} = Object.freeze({ CALL: 2, CALLRESULT: 3, CALLERROR: 4 });
 
 /**
  * Maximum length of an OCPP-J message id (room for a UUID).

@@ -228,19 +228,61 @@ export const ACTIONS = {
     from: "CentralSystem",
   },
 } as const satisfies Record<
-  string,
+  ActionName,
   { request: z.ZodType; response: z.ZodType; from: ActionSender }
 >;
 
 /**
- * The name of an OCPP 1.6 action, e.g. `"StatusNotification"`.
+ * The name of an OCPP 1.6 action, e.g. `"StatusNotification"` (all 39 actions of OCPP 1.6 and
+ * the Security Whitepaper). Spelled out as a union, rather than derived from {@link ACTIONS},
+ * so that it documents without referring to schema types; `ACTIONS` is checked to have
+ * exactly these keys.
  *
  * @example
  * ```ts
  * const action: ActionName = "BootNotification";
  * ```
  */
-export type ActionName = keyof typeof ACTIONS;
+export type ActionName =
+  | "Authorize"
+  | "BootNotification"
+  | "CancelReservation"
+  | "CertificateSigned"
+  | "ChangeAvailability"
+  | "ChangeConfiguration"
+  | "ClearCache"
+  | "ClearChargingProfile"
+  | "DataTransfer"
+  | "DeleteCertificate"
+  | "DiagnosticsStatusNotification"
+  | "ExtendedTriggerMessage"
+  | "FirmwareStatusNotification"
+  | "GetCompositeSchedule"
+  | "GetConfiguration"
+  | "GetDiagnostics"
+  | "GetInstalledCertificateIds"
+  | "GetLocalListVersion"
+  | "GetLog"
+  | "Heartbeat"
+  | "InstallCertificate"
+  | "LogStatusNotification"
+  | "MeterValues"
+  | "RemoteStartTransaction"
+  | "RemoteStopTransaction"
+  | "ReserveNow"
+  | "Reset"
+  | "SecurityEventNotification"
+  | "SendLocalList"
+  | "SetChargingProfile"
+  | "SignCertificate"
+  | "SignedFirmwareStatusNotification"
+  | "SignedUpdateFirmware"
+  | "StartTransaction"
+  | "StatusNotification"
+  | "StopTransaction"
+  | "TriggerMessage"
+  | "UnlockConnector"
+  | "UpdateFirmware";
 
 /**
  * The request (`.req`) payload type of action `A`.
