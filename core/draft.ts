@@ -4,7 +4,8 @@
  *
  * @module
  */
-import type { ConnectorState, OutgoingCall, State } from "./state.ts";
+import type { ConnectorState, OutgoingCall, PendingCallback, State } from "./state.ts";
+import { encodeError, encodeResult, type OcppErrorCode } from "./rpc_frame.ts";
 
 /** A firmware callback the shell must call; its result comes back as a `CallbackCompleted` event. */
 export interface CallbackEffect {
@@ -132,9 +133,44 @@ export class Draft {
     return this.state.timers as Record<string, number>;
   }
 
-  /** Asks the shell to call a firmware callback. */
-  callback(name: string, ...args: unknown[]): void {
-    this.effects.callbacks.push({ name, ref: this.nextId(), args });
+  /** Whether the firmware provided the callback `name`. */
+  hasCallback(name: string): boolean {
+    return this.state.callbacks.includes(name);
+  }
+
+  /** Asks the shell to call a firmware callback; returns the reference of its result event. */
+  callback(name: string, ...args: unknown[]): string {
+    const ref = this.nextId();
+    this.effects.callbacks.push({ name, ref, args });
+    return ref;
+  }
+
+  /**
+   * Calls a firmware callback and remembers to resume the request handler of `pending.action`
+   * when its `CallbackCompleted` arrives.
+   */
+  awaitCallback(pending: PendingCallback, ...args: unknown[]): void {
+    const ref = this.callback(pending.callback, ...args);
+    this.set({ pendingCallbacks: { ...this.state.pendingCallbacks, [ref]: pending } });
+  }
+
+  /** Takes the pending callback `ref` out of the state. */
+  takePendingCallback(ref: string): PendingCallback | undefined {
+    const pending = this.state.pendingCallbacks[ref];
+    if (pending === undefined) return undefined;
+    const { [ref]: _, ...rest } = this.state.pendingCallbacks;
+    this.set({ pendingCallbacks: rest });
+    return pending;
+  }
+
+  /** Answers a central system CALL with a CALLRESULT. */
+  reply(messageId: string, payload: object): void {
+    this.effects.frames.push(encodeResult(messageId, payload));
+  }
+
+  /** Answers a central system CALL with a CALLERROR. */
+  replyError(messageId: string, code: OcppErrorCode, description: string): void {
+    this.effects.frames.push(encodeError(messageId, code, description.slice(0, 255), {}));
   }
 
   /** Records why something was ignored. */

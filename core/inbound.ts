@@ -4,20 +4,11 @@
  * @module
  */
 import type { Draft } from "./draft.ts";
-import {
-  encodeError,
-  encodeResult,
-  parseFrame,
-  validateCall,
-  validateResult,
-} from "./rpc_frame.ts";
+import { encodeError, parseFrame, validateCall, validateResult } from "./rpc_frame.ts";
 import { failed, pump, scheduleBoot, takeInFlight } from "./outbox.ts";
-import {
-  armSampling,
-  changeAvailability,
-  raiseSecurityEvent,
-  reportStatus,
-} from "./connector_reducer.ts";
+import { armSampling, raiseSecurityEvent, reportStatus } from "./connector_reducer.ts";
+import { REQUEST_HANDLERS } from "./requests/mod.ts";
+import type { EventData } from "../events/mod.ts";
 import { boolKey, intKey } from "./configuration.ts";
 import type { OutgoingCall } from "./state.ts";
 
@@ -125,9 +116,6 @@ function answered(d: Draft, call: OutgoingCall, payload: Record<string, unknown>
   }
 }
 
-/** Actions of the central system this module answers itself. */
-const HANDLED = new Set(["ChangeAvailability"]);
-
 /** A CALL from the central system. */
 function receiveCall(d: Draft, id: string, action: string, payload: unknown): void {
   const reg = d.state.registration;
@@ -138,25 +126,32 @@ function receiveCall(d: Draft, id: string, action: string, payload: unknown): vo
   const checked = validateCall(action, payload);
   if (!checked.ok) {
     d.note(`${action} refused (${checked.code}): ${checked.description}`);
-    d.effects.frames.push(encodeError(id, checked.code, checked.description, {}));
+    d.replyError(id, checked.code, checked.description);
     return;
   }
-  if (!HANDLED.has(checked.action)) {
-    d.effects.frames.push(encodeError(id, "NotSupported", `${action} is not supported`, {}));
+  const handler = REQUEST_HANDLERS[checked.action];
+  if (handler === undefined) {
+    d.replyError(id, "NotSupported", `${action} is not supported`);
     return;
   }
-  const request = checked.payload as Record<string, unknown>;
-  switch (checked.action) {
-    case "ChangeAvailability": {
-      const status = changeAvailability(
-        d,
-        request.connectorId as number,
-        request.type as "Operative" | "Inoperative",
-      );
-      d.effects.frames.push(encodeResult(id, { status }));
-      return;
-    }
+  handler.handle(d, id, checked.payload);
+}
+
+/** A firmware callback completed: resumes the request waiting for it, if any. */
+export function callbackCompleted(d: Draft, data: EventData<"CallbackCompleted">): void {
+  if (!data.ok) d.note(`callback ${data.callback} failed: ${data.error ?? ""}`);
+  const pending = d.takePendingCallback(data.ref);
+  if (pending === undefined) return;
+  const handler = REQUEST_HANDLERS[pending.action];
+  if (handler?.resume === undefined) {
+    d.note(`no continuation for ${pending.action} after ${data.callback}`);
+    return;
   }
+  handler.resume(
+    d,
+    pending,
+    data.ok ? { ok: true, result: data.result } : { ok: false, error: data.error ?? "failed" },
+  );
 }
 
 /** Restarts per-connector sampling after a restart of the process. */

@@ -67,6 +67,23 @@ export interface OutgoingCall {
   readonly attempts: number;
   /** Not sent before this time (ms since epoch). */
   readonly notBefore: number;
+  /** Sent on request of TriggerMessage: allowed before the BootNotification is accepted. */
+  readonly triggered?: boolean;
+}
+
+/**
+ * A firmware callback whose result the fold waits for, e.g. to answer a central system request.
+ * Plain data: the continuation is named by the request's action.
+ */
+export interface PendingCallback {
+  /** Callback name. */
+  readonly callback: string;
+  /** The central system CALL to answer when the result arrives. */
+  readonly messageId: string;
+  /** Its action: selects the request handler that resumes. */
+  readonly action: ActionName;
+  /** What the handler needs to resume (plain JSON). */
+  readonly context: Readonly<Record<string, unknown>>;
 }
 
 /** Status of the registration at the central system (BootNotification). */
@@ -120,6 +137,8 @@ export interface State {
     | undefined;
   /** How long to wait for a CALLRESULT, in ms. */
   readonly responseTimeoutMs: number;
+  /** Callbacks whose results are awaited, by callback reference. */
+  readonly pendingCallbacks: Readonly<Record<string, PendingCallback>>;
 }
 
 /**
@@ -167,5 +186,6 @@ export function initialState(): State {
     logStatus: undefined,
     signedFirmwareStatus: undefined,
     responseTimeoutMs: 30_000,
+    pendingCallbacks: {},
   };
 }

@@ -17,7 +17,13 @@ import {
   reportStatus,
   sample,
 } from "./connector_reducer.ts";
-import { armHeartbeat, receiveFrame, resumeSampling, TIMER_HEARTBEAT } from "./inbound.ts";
+import {
+  armHeartbeat,
+  callbackCompleted,
+  receiveFrame,
+  resumeSampling,
+  TIMER_HEARTBEAT,
+} from "./inbound.ts";
 import { sendNormal } from "./outbox.ts";
 import { NO_ERRORS } from "./connector_fsm.ts";
 
@@ -151,6 +157,8 @@ function start(d: Draft, data: EventData<"ChargePointStarted">): void {
     inFlight: undefined,
     timers: {},
     responseTimeoutMs: data.responseTimeoutMs,
+    // Callbacks of the previous process will not complete: their requests are abandoned.
+    pendingCallbacks: {},
   });
   resumeSampling(d);
   d.effects.connect = true;
@@ -278,9 +286,7 @@ function reduce(d: Draft, event: ChargePointEvent): void {
       timerFired(d, event.data.timer, event.data.due);
       return;
     case "CallbackCompleted":
-      if (!event.data.ok) {
-        d.note(`callback ${event.data.callback} failed: ${event.data.error ?? ""}`);
-      }
+      callbackCompleted(d, event.data);
       return;
     case "AuthorizeRequested":
       sendNormal(d, "Authorize", { idTag: event.data.idTag }, d.eventId);

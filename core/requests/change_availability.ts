@@ -1,0 +1,18 @@
+/**
+ * ChangeAvailability (Core): `Rejected` for an unknown connector, `Scheduled` while a transaction
+ * runs on a connector that must become inoperative (applied when it ends), otherwise `Accepted`.
+ *
+ * @module
+ */
+import { changeAvailability } from "../connector_reducer.ts";
+import { defineRequest, type RequestHandler } from "./request_handler.ts";
+
+/** Handler of ChangeAvailability. */
+export const changeAvailabilityRequest: RequestHandler<"ChangeAvailability"> = defineRequest(
+  "ChangeAvailability",
+  {
+    handle(d, id, request) {
+      d.reply(id, { status: changeAvailability(d, request.connectorId, request.type) });
+    },
+  },
+);
