@@ -361,12 +361,16 @@ export class ChargePoint {
 
   /** Stores the maximum current offered to the EV, in A. */
   onMaxCurrentOffered(connector: number, maxCurrent: number): void {
-    this.#handle("MaxCurrentOfferedChanged", { connector, maxCurrentA: maxCurrent });
+    this.#handle("MaxCurrentOfferedChanged", { connector, maxCurrentA: maxCurrent }, {
+      maxCurrentA: "maxCurrent",
+    });
   }
 
   /** Stores the maximum power offered to the EV, in W. */
   onMaxPowerOffered(connector: number, maxPower: number): void {
-    this.#handle("MaxPowerOfferedChanged", { connector, maxPowerW: maxPower });
+    this.#handle("MaxPowerOfferedChanged", { connector, maxPowerW: maxPower }, {
+      maxPowerW: "maxPower",
+    });
   }
 
   /** A session started (first interaction: EV connected or user authorized). */
@@ -406,7 +410,7 @@ export class ChargePoint {
       meterStartWh: meterStart,
       ...opt({ reservationId, signedMeterValue }),
       timestamp: isoDate("timestamp", timestamp),
-    });
+    }, { meterStartWh: "meterStart" });
   }
 
   /** A transaction stopped: sends StopTransaction. */
@@ -446,7 +450,7 @@ export class ChargePoint {
 
   /** An error is present; faults (`isFault`) make the connector Faulted. */
   onError(connector: number, errorInfo: ErrorInfo): void {
-    this.#handle("ErrorRaised", { connector, error: errorInfo });
+    this.#handle("ErrorRaised", { connector, error: errorInfo }, { error: "errorInfo" });
   }
 
   /** The error with this uuid is gone. */
@@ -530,6 +534,10 @@ export class ChargePoint {
   onChangeAvailability(
     request: { connectorId: number; type: "Inoperative" | "Operative" },
   ): { status: "Accepted" | "Rejected" | "Scheduled" } {
+    this.#requireRunning();
+    if (typeof request !== "object" || request === null) {
+      throw new InvalidArgumentError("request", request, "must be an object { connectorId, type }");
+    }
     const event = this.#handle("AvailabilityChangeRequested", {
       connectorId: request.connectorId,
       type: request.type,
@@ -544,7 +552,9 @@ export class ChargePoint {
 
   /** Authorizes an idTag with the central system; offline, `AllowOfflineTxForUnknownId` decides. */
   async authorizeIdToken(idToken: string): Promise<IdTagInfo> {
-    const answer = await this.#request("AuthorizeRequested", { idTag: idToken });
+    const answer = await this.#request("AuthorizeRequested", { idTag: idToken }, {
+      idTag: "idToken",
+    });
     if (answer.ok) return answer.payload.idTagInfo as IdTagInfo;
     return {
       status: boolKey(this.#state.config, "AllowOfflineTxForUnknownId", false)
@@ -574,8 +584,12 @@ export class ChargePoint {
     durationS: number,
     unit: "A" | "W" = "A",
   ): Record<number, CompositeSchedule> {
+    this.#requireRunning();
     if (!Number.isInteger(durationS) || durationS < 0) {
       throw new InvalidArgumentError("durationS", durationS, "must be an integer ≥ 0");
+    }
+    if (unit !== "A" && unit !== "W") {
+      throw new InvalidArgumentError("unit", unit, 'must be "A" or "W"');
     }
     const start = new Date(this.#clock.now() + this.#state.timeOffsetMs).toISOString();
     const out: Record<number, CompositeSchedule> = {};
@@ -614,7 +628,11 @@ export class ChargePoint {
   }
 
   /** Validates handler arguments, appends the event and returns it. Nothing is appended on error. */
-  #handle<T extends EventType>(type: T, data: Record<string, unknown>): RecordedEvent {
+  #handle<T extends EventType>(
+    type: T,
+    data: Record<string, unknown>,
+    names: Readonly<Record<string, string>> = {},
+  ): RecordedEvent {
     this.#requireRunning();
     if ("connector" in data) {
       const c = data.connector;
@@ -628,7 +646,10 @@ export class ChargePoint {
     const parsed = EVENT_SCHEMAS[type].safeParse(data);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      const path = issue?.path.join(".") ?? "";
+      const [head, ...rest] = issue?.path ?? [];
+      const path = head === undefined
+        ? ""
+        : [names[String(head)] ?? String(head), ...rest.map(String)].join(".");
       const value = issue?.path.reduce<unknown>(
         (
           v,
@@ -650,8 +671,9 @@ export class ChargePoint {
   #request(
     type: "AuthorizeRequested" | "DataTransferRequested",
     data: Record<string, unknown>,
+    names: Readonly<Record<string, string>> = {},
   ): Promise<Answer> {
-    const event = this.#handle(type, data);
+    const event = this.#handle(type, data, names);
     const early = this.#early.get(event.id);
     if (early !== undefined) {
       this.#early.delete(event.id);

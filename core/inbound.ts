@@ -4,7 +4,13 @@
  * @module
  */
 import type { Draft } from "./draft.ts";
-import { encodeError, parseFrame, validateCall, validateResult } from "./rpc_frame.ts";
+import {
+  encodeError,
+  MAX_MESSAGE_ID_LENGTH,
+  parseFrame,
+  validateCall,
+  validateResult,
+} from "./rpc_frame.ts";
 import { failed, pump, scheduleBoot, takeInFlight } from "./outbox.ts";
 import { armSampling, raiseSecurityEvent, reportStatus } from "./connector_reducer.ts";
 import { REQUEST_HANDLERS } from "./requests/mod.ts";
@@ -31,6 +37,11 @@ function takeTime(d: Draft, currentTime: unknown): void {
   d.callback("setSystemTime", new Date(t).toISOString());
 }
 
+/** The id to answer a frame with: its own if it is a valid message id (1..36 characters), else "-1". */
+function echoableId(id: string | undefined): string {
+  return id !== undefined && id.length >= 1 && id.length <= MAX_MESSAGE_ID_LENGTH ? id : "-1";
+}
+
 /** Handles a frame received from the central system. */
 export function receiveFrame(d: Draft, text: string): void {
   const frame = parseFrame(text);
@@ -38,9 +49,11 @@ export function receiveFrame(d: Draft, text: string): void {
     case "invalid":
       d.note(`invalid frame (${frame.code}): ${frame.reason}`);
       raiseSecurityEvent(d, "InvalidMessages", text.slice(0, 255));
+      // A malformed answer (CALLRESULT/CALLERROR) is only recorded: answering answers could loop.
+      if (frame.messageType === 3 || frame.messageType === 4) return;
       if (frame.id !== undefined || frame.code === "FormationViolation") {
         d.effects.frames.push(
-          encodeError(frame.id ?? "-1", frame.code, frame.reason.slice(0, 255), {}),
+          encodeError(echoableId(frame.id), frame.code, frame.reason.slice(0, 255), {}),
         );
       }
       return;
@@ -65,6 +78,12 @@ export function receiveFrame(d: Draft, text: string): void {
       return;
     }
     case "call":
+      if (frame.id === "") {
+        d.note("invalid frame (FormationViolation): empty message id");
+        raiseSecurityEvent(d, "InvalidMessages", text.slice(0, 255));
+        d.replyError("-1", "FormationViolation", "message id is empty");
+        return;
+      }
       receiveCall(d, frame.id, frame.action, frame.payload);
       return;
   }

@@ -315,7 +315,11 @@ async function dial(t: Target, o: WebSocketConnectOptions, a: Attempt): Promise<
   let tls: Deno.TlsConn;
   try {
     const { hostname, port } = t;
-    if (!t.secure) return (a.conn = await Deno.connect({ hostname, port, signal: a.abort.signal }));
+    if (!t.secure) {
+      const tcp = await Deno.connect({ hostname, port, signal: a.abort.signal });
+      tcp.setNoDelay(true); // one OCPP-J frame = one write: do not let Nagle hold the next one
+      return (a.conn = tcp);
+    }
     const client = o.clientCert && o.clientKey ? { cert: o.clientCert, key: o.clientKey } : {};
     a.conn = tls = await Deno.connectTls({ hostname, port, caCerts: o.caCerts, ...client });
   } catch (e) {

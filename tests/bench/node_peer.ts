@@ -17,7 +17,7 @@ async function firstLine<T>(
 ): Promise<T> {
   const reader = stdout.pipeThrough(new TextDecoderStream()).getReader();
   let buffered = "";
-  let timer: number | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
       () => reject(new Error(`${what}: no answer within ${timeoutMs} ms`)),
@@ -106,7 +106,7 @@ export class NodeCsms {
       await this.#stdin.write(new TextEncoder().encode("stop\n"));
       await this.#stdin.close();
     } catch { /* already gone */ }
-    let timer: number | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const exited = await Promise.race([
       this.#child.status.then(() => true),
       new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), 5000))),

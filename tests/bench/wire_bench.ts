@@ -63,14 +63,17 @@ interface Runner {
 }
 
 async function bareClient(url: string): Promise<Runner> {
-  const client = new RPCClient({
-    endpoint: url,
-    identity: "BENCH-BARE",
-    protocols: ["ocpp1.6"],
-    strictMode: false,
-    reconnect: false,
-    pingIntervalMs: 0,
-  });
+  const client = new RPCClient(
+    {
+      endpoint: url,
+      identity: "BENCH-BARE",
+      protocols: ["ocpp1.6"],
+      strictMode: false,
+      reconnect: false,
+      pingIntervalMs: 0,
+      // ocpp-rpc's typings mark every option as required; the rest take their defaults.
+    } as ConstructorParameters<typeof RPCClient>[0],
+  );
   await client.connect();
   const runner: Runner = {
     name: "ocpp-rpc RPCClient (Deno)",
@@ -127,7 +130,7 @@ async function chargePointRunner(
   }, { types: ["FrameReceived"] });
   await cp.start();
   if (!idle()) {
-    let timer: number | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([
       new Promise<void>((resolve) => (idleWaiter = resolve)),
       new Promise<never>((_, reject) => {

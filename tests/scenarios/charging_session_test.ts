@@ -69,7 +69,10 @@ Deno.test("a full session, every handler, against ocpp-rpc in strict mode", asyn
   await until(() => lastStatus(1)?.status === "Charging", "Charging");
 
   // Periodic meter values, one sample interval apart, with the CSMS transaction id.
+  // Each answer arrives (real I/O) before the clock passes the 30 s response timeout.
   await h.clock.advance(60_000);
+  await csms.waitFor("MeterValues", 1);
+  await until(() => h.cp.state.inFlight === undefined, "MeterValues answered");
   await h.clock.advance(60_000);
   await csms.waitFor("MeterValues", 2);
   const mv = csms.received.filter((c) => c.action === "MeterValues").map((c) => c.params as Params);
