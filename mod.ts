@@ -42,6 +42,7 @@ export type {
 export type {
   ConnectorState,
   OutgoingCall,
+  PendingCallback,
   Registration,
   State,
   TransactionState,

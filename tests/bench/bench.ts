@@ -234,6 +234,17 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
     ]),
   ]));
 
+  // The floor of a FULL round trip: the memory round trip plus two synced appends (the handler's
+  // event and the FrameReceived of the answer, each durable before anything derived is sent).
+  const fullAppend = append.sqliteFull.latency.median;
+  const floor = wire.memory.roundTrip.median + 2 * fullAppend;
+  print(
+    `   SQLite FULL floor: memory round trip ${us(wire.memory.roundTrip.median)} µs + 2 × FULL ` +
+      `append ${us(fullAppend)} µs (part 3) = ${us(floor)} µs = ${ratio(floor / base.median)} ` +
+      `the baseline; ≤ 2× needs a synced append ≤ ` +
+      `${us(Math.max(0, (2 * base.median - wire.memory.roundTrip.median) / 2))} µs on this disk.`,
+  );
+
   print("");
   print(`4. Memory (Deno.memoryUsage().heapUsed${memory.gc ? ", after a forced GC" : ", no GC"})`);
   print(table([

@@ -96,18 +96,25 @@ function samplePairs(
   return byType;
 }
 
-/** ns per call of `fn` over `items`, repeating until `minMs` elapsed. */
+/**
+ * ns per call of `fn` over `items`: the median of 5 chunks, each repeating the items for at least
+ * `minMs / 5` (a GC pause or a deoptimisation then spoils one chunk, not the result).
+ */
 function perItemNs<T>(items: readonly T[], fn: (item: T) => void, minMs: number): number {
   for (const item of items) fn(item); // warm-up
-  let calls = 0;
-  const t0 = performance.now();
-  let elapsed = 0;
-  do {
-    for (const item of items) fn(item);
-    calls += items.length;
-    elapsed = performance.now() - t0;
-  } while (elapsed < minMs);
-  return (elapsed * 1e6) / calls;
+  const chunks: number[] = [];
+  for (let chunk = 0; chunk < 5; chunk++) {
+    let calls = 0;
+    const t0 = performance.now();
+    let elapsed = 0;
+    do {
+      for (const item of items) fn(item);
+      calls += items.length;
+      elapsed = performance.now() - t0;
+    } while (elapsed < minMs / 5);
+    chunks.push((elapsed * 1e6) / calls);
+  }
+  return median(chunks);
 }
 
 /** Runs part 2 over `store`. */
@@ -180,11 +187,10 @@ export function memoryBench(store: EventStore): MemoryResult {
 
   gc();
   const before2 = Deno.memoryUsage().heapUsed;
-  let result: ReturnType<typeof replay> | undefined = replay(store);
+  const result = replay(store);
   gc();
   const replayRetained = Deno.memoryUsage().heapUsed - before2;
   if (result.events !== events.length) throw new Error("replay did not see every event");
-  result = undefined;
 
   return {
     gc: makeGc() !== undefined,
