@@ -138,6 +138,14 @@ export class Draft {
     return this.state.callbacks.includes(name);
   }
 
+  /** Sets configuration keys now and keeps them across restarts. */
+  setConfig(changes: Readonly<Record<string, string>>): void {
+    this.set({
+      config: { ...this.state.config, ...changes },
+      configChanges: { ...this.state.configChanges, ...changes },
+    });
+  }
+
   /** Asks the shell to call a firmware callback; returns the reference of its result event. */
   callback(name: string, ...args: unknown[]): string {
     const ref = this.nextId();

@@ -99,7 +99,7 @@ function answered(d: Draft, call: OutgoingCall, payload: Record<string, unknown>
       if (payload.status === "Accepted") {
         d.set({ registration: "Accepted" });
         if (interval > 0) {
-          d.set({ config: { ...d.state.config, HeartbeatInterval: String(interval) } });
+          d.setConfig({ HeartbeatInterval: String(interval) });
         }
         armHeartbeat(d);
         for (const c of d.state.connectors) reportStatus(d, c.id);

@@ -43,6 +43,32 @@ export function sendNormal(
   d.enqueue({ action, payload, kind: "normal", ...(ref === undefined ? {} : { ref }) });
 }
 
+/**
+ * Queues a CALL asked for by TriggerMessage: at the front of the outbox, allowed before the
+ * BootNotification is accepted, dropped when offline.
+ */
+export function sendTriggered(
+  d: Draft,
+  action: ActionName,
+  payload: Record<string, unknown>,
+): void {
+  if (d.state.link !== "Open") {
+    d.note(`triggered ${action} not sent: offline`);
+    return;
+  }
+  d.set({
+    outbox: d.state.outbox.unshift({
+      id: d.nextId(),
+      action,
+      payload,
+      kind: "normal",
+      attempts: 0,
+      notBefore: 0,
+      triggered: true,
+    }),
+  });
+}
+
 /** Queues a transaction-related CALL: kept while offline, delivered in order, retried. */
 export function sendTransactional(
   d: Draft,
@@ -78,6 +104,12 @@ export function pump(d: Draft): void {
   const s = d.state;
   if (s.link !== "Open" || s.inFlight !== undefined) return;
   if (s.registration !== "Accepted") {
+    const first = s.outbox.peek();
+    if (first?.triggered === true) {
+      d.set({ outbox: s.outbox.shift() });
+      transmit(d, first);
+      return;
+    }
     if (s.bootDue) {
       d.set({ bootDue: false });
       d.clearTimer(TIMER_BOOT);

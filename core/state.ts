@@ -101,6 +101,11 @@ export interface State {
   readonly callbacks: readonly string[];
   /** Effective configuration. */
   readonly config: Readonly<Record<string, string>>;
+  /**
+   * Values changed after start (ChangeConfiguration, BootNotification interval): they survive a
+   * restart, over the constructor's configuration.
+   */
+  readonly configChanges: Readonly<Record<string, string>>;
   /** BootNotification request fields. */
   readonly bootNotification: Readonly<Record<string, string>>;
   /** Connectors 0..n. */
@@ -170,6 +175,7 @@ export function initialState(): State {
     csmsUrl: "",
     callbacks: [],
     config: {},
+    configChanges: {},
     bootNotification: {},
     connectors: [newConnector(0)],
     registration: "None",

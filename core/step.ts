@@ -145,7 +145,7 @@ function start(d: Draft, data: EventData<"ChargePointStarted">): void {
     chargePointId: data.chargePointId,
     csmsUrl: data.csmsUrl,
     callbacks: data.callbacks,
-    config: { ...DEFAULT_CONFIGURATION, ...data.configuration },
+    config: { ...DEFAULT_CONFIGURATION, ...data.configuration, ...d.state.configChanges },
     bootNotification: data.bootNotification,
     connectors,
     registration: "None",

@@ -6,6 +6,16 @@
  * child process on 127.0.0.1 that answers at once, in-process. Sequential round trips (one CALL in
  * flight, as OCPP wants), real system clock, subjects interleaved in rounds so drift hits all alike.
  *
+ * Why this peer: a separate process keeps the central system's CPU work off the measured event
+ * loop (a Deno.serve peer in the same process would share its two cores and its loop with both
+ * subjects), ocpp-rpc's server is the neutral OCPP-J implementation the baseline client was built
+ * for, and answering in-process (strictMode off, no validation, pings off) keeps its cost small
+ * and identical for both. `tests/support/rpc_csms.ts` is not used: it routes every answer through
+ * the test process over stdin/stdout, which adds a pipe round trip to every call and compresses
+ * the ratios towards 1. The baseline client runs under Deno (it proved reliable there: a lost
+ * frame would fail the run through `callTimeoutMs`); the same client under Node is reported for
+ * information.
+ *
  * @module
  */
 import { RPCClient } from "ocpp-rpc";
@@ -52,6 +62,8 @@ export interface WireResult {
 }
 
 const ACTION = "SecurityEventNotification";
+/** A round trip not answered within this fails the benchmark loudly instead of hanging it. */
+const STUCK_MS = 10_000;
 
 interface Runner {
   readonly name: string;
@@ -59,6 +71,8 @@ interface Runner {
   readonly sync: number[];
   spent: number;
   once(measure: boolean): Promise<void>;
+  /** Fails a round trip that has waited longer than {@linkcode STUCK_MS} (watchdog, every second). */
+  check?(now: number): void;
   close(): Promise<void>;
 }
 
@@ -115,6 +129,7 @@ async function chargePointRunner(
     bootNotification: { chargePointVendor: "Bench", chargePointModel: "AC22" },
   });
   let answered: (() => void) | undefined;
+  let waiting: { since: number; fail: (error: Error) => void } | undefined;
   let idleWaiter: (() => void) | undefined;
   const idle = () =>
     cp.state.registration === "Accepted" && cp.state.inFlight === undefined &&
@@ -148,16 +163,26 @@ async function chargePointRunner(
     sync: [],
     spent: 0,
     async once(measure) {
-      const done = new Promise<void>((resolve) => (answered = resolve));
+      const done = new Promise<void>((resolve, reject) => {
+        answered = resolve;
+        waiting = { since: performance.now(), fail: reject };
+      });
       const t0 = performance.now();
       cp.onSecurityEvent("SettingSystemTime", "bench", true);
       const t1 = performance.now();
       await done;
       const t2 = performance.now();
+      waiting = undefined;
       if (measure) {
         runner.sync.push((t1 - t0) * 1000);
         runner.samples.push((t2 - t0) * 1000);
         runner.spent += t2 - t0;
+      }
+    },
+    check(now) {
+      if (waiting !== undefined && now - waiting.since > STUCK_MS) {
+        waiting.fail(new Error(`${name}: no CALLRESULT within ${STUCK_MS} ms`));
+        waiting = undefined;
       }
     },
     async close() {
@@ -181,6 +206,9 @@ export async function wireBench(options: WireOptions): Promise<WireResult> {
   const dir = await Deno.makeTempDir({ prefix: "ocpp16-bench-wire-" });
   const csms = await NodeCsms.start();
   const runners: Runner[] = [];
+  const watchdog = setInterval(() => {
+    for (const r of runners) r.check?.(performance.now());
+  }, 1000);
   try {
     runners.push(await bareClient(csms.url));
     runners.push(
@@ -238,6 +266,7 @@ export async function wireBench(options: WireOptions): Promise<WireResult> {
       ...(nodeBaseline === undefined ? {} : { nodeBaseline }),
     };
   } finally {
+    clearInterval(watchdog);
     for (const r of runners) {
       try {
         await r.close();
