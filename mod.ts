@@ -69,7 +69,7 @@ export {
 } from "./core/jsonl.ts";
 export type { Logger } from "./core/logger.ts";
 export type { Plugin, PluginContext } from "./core/plugin.ts";
-export { replay, type ReplayResult } from "./core/replay.ts";
+export { replay, type ReplayOptions, type ReplayResult } from "./core/replay.ts";
 export type {
   Transport,
   TransportConnection,

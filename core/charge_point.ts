@@ -29,7 +29,7 @@ import { type Logger, silentLogger } from "./logger.ts";
 import type { Plugin, PluginContext } from "./plugin.ts";
 import { SqliteEventStore } from "./sqlite_event_store.ts";
 import { initialState, type State } from "./state.ts";
-import { step, type StepResult } from "./step.ts";
+import { evolve, step, type StepResult } from "./step.ts";
 import type { Effects } from "./draft.ts";
 import { type Transport, type TransportConnection, webSocketTransport } from "./transport.ts";
 import { basicAuthHeader } from "./websocket_client.ts";
@@ -290,7 +290,7 @@ export class ChargePoint {
           `event ${recorded.seq} of the store is invalid: ${checked.reason}`,
         );
       }
-      state = step(state, checked.event).state;
+      state = evolve(state, checked.event);
     }
     this.#state = state;
     for (const plugin of this.#options.plugins ?? []) {
@@ -826,22 +826,34 @@ export class ChargePoint {
     this.#connection = conn;
   }
 
+  /**
+   * Makes the clock's timers follow the state's. A clock timer that would fire no later than
+   * wanted is kept (and checked again when it fires): re-arming on every CALL (the response
+   * timeout moves with each one) would cost a setTimeout/clearTimeout pair per message.
+   */
   #syncTimers(): void {
     const wanted = this.#state.timers;
     for (const [name, t] of this.#timers) {
-      if (wanted[name] !== t.due) {
+      const due = wanted[name];
+      if (due !== undefined && due < t.due) {
         this.#clock.clearTimer(t.handle);
         this.#timers.delete(name);
       }
     }
     for (const [name, due] of Object.entries(wanted)) {
-      if (this.#timers.has(name)) continue;
-      const handle = this.#clock.setTimer(() => {
-        this.#timers.delete(name);
-        this.#safeAppend("TimerFired", { timer: name, due });
-      }, due - this.#clock.now());
-      this.#timers.set(name, { due, handle });
+      if (!this.#timers.has(name)) this.#arm(name, due);
     }
+  }
+
+  #arm(name: string, armedDue: number): void {
+    const handle = this.#clock.setTimer(() => {
+      this.#timers.delete(name);
+      const due = this.#state.timers[name];
+      if (due === undefined || this.#stopped) return; // disarmed meanwhile
+      if (due > armedDue) this.#arm(name, due); // moved later
+      else this.#safeAppend("TimerFired", { timer: name, due });
+    }, armedDue - this.#clock.now());
+    this.#timers.set(name, { due: armedDue, handle });
   }
 
   #pluginContext(name: string): PluginContext {

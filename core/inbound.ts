@@ -5,7 +5,6 @@
  */
 import type { Draft } from "./draft.ts";
 import {
-  encodeError,
   MAX_MESSAGE_ID_LENGTH,
   parseFrame,
   validateCall,
@@ -52,9 +51,7 @@ export function receiveFrame(d: Draft, text: string): void {
       // A malformed answer (CALLRESULT/CALLERROR) is only recorded: answering answers could loop.
       if (frame.messageType === 3 || frame.messageType === 4) return;
       if (frame.id !== undefined || frame.code === "FormationViolation") {
-        d.effects.frames.push(
-          encodeError(echoableId(frame.id), frame.code, frame.reason.slice(0, 255), {}),
-        );
+        d.replyError(echoableId(frame.id), frame.code, frame.reason);
       }
       return;
     case "result": {

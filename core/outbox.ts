@@ -94,7 +94,7 @@ function payloadToSend(d: Draft, call: OutgoingCall): Readonly<Record<string, un
 }
 
 function transmit(d: Draft, call: OutgoingCall): void {
-  d.effects.frames.push(encodeCall(call.id, call.action, payloadToSend(d, call)));
+  if (d.encode) d.effects.frames.push(encodeCall(call.id, call.action, payloadToSend(d, call)));
   d.set({ inFlight: { ...call, attempts: call.attempts + 1 } });
   d.setTimer(TIMER_CALL_TIMEOUT, d.now + d.state.responseTimeoutMs);
 }

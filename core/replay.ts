@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { checkEvent } from "../events/mod.ts";
+import { type ChargePointEvent, checkEvent, isEventType } from "../events/mod.ts";
 import type { ChargePointStatus } from "./connector_fsm.ts";
 import { reportedStatus } from "./connector_fsm.ts";
 import type { EventStore } from "./event_store.ts";
@@ -23,9 +23,19 @@ export interface ReplayResult {
   readonly events: number;
 }
 
+/** Options of {@linkcode replay}. */
+export interface ReplayOptions {
+  /**
+   * Check each event's data against the schema of its type (default `false`: the library
+   * validated the data when it appended it, so only the envelope and the type are checked).
+   * Use `true` for logs of unknown origin.
+   */
+  readonly validate?: boolean;
+}
+
 /**
- * Replays every event of `store` through the fold. Each event is checked against its schema; an
- * invalid one stops the replay with a `StorageError` (STORAGE_CORRUPT) naming its seq.
+ * Replays every event of `store` through the fold. An unknown event type (or, with `validate`,
+ * invalid data) stops the replay with a `StorageError` (STORAGE_CORRUPT) naming its seq.
  *
  * @example
  * ```ts
@@ -34,16 +44,27 @@ export interface ReplayResult {
  * console.log(result.frames.length); // 0
  * ```
  */
-export function replay(store: EventStore): ReplayResult {
+export function replay(store: EventStore, options: ReplayOptions = {}): ReplayResult {
   let state = initialState();
   const frames: string[] = [];
   let events = 0;
   for (const recorded of store.read(1)) {
-    const checked = checkEvent(recorded);
-    if (!checked.ok) {
-      throw new StorageError("STORAGE_CORRUPT", `event ${recorded.seq}: ${checked.reason}`);
+    let event: ChargePointEvent;
+    if (options.validate === true) {
+      const checked = checkEvent(recorded);
+      if (!checked.ok) {
+        throw new StorageError("STORAGE_CORRUPT", `event ${recorded.seq}: ${checked.reason}`);
+      }
+      event = checked.event;
+    } else if (isEventType(recorded.type)) {
+      event = recorded as ChargePointEvent;
+    } else {
+      throw new StorageError(
+        "STORAGE_CORRUPT",
+        `event ${recorded.seq}: unknown type "${recorded.type}"`,
+      );
     }
-    const r = step(state, checked.event);
+    const r = step(state, event);
     state = r.state;
     for (const f of r.effects.frames) frames.push(f);
     events++;

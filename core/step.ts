@@ -59,15 +59,19 @@ export interface StepResult {
  * console.log(state.connectors.length); // 3
  * ```
  */
-export function step(state: State, event: ChargePointEvent): StepResult {
-  const d = new Draft(state, event.id, Date.parse(event.at));
+export function step(
+  state: State,
+  event: ChargePointEvent,
+  options: { readonly frames?: boolean } = {},
+): StepResult {
+  const d = new Draft(state, event.id, Date.parse(event.at), options.frames ?? true);
   reduce(d, event);
   pump(d);
   return { state: d.state, effects: d.effects };
 }
 
 /**
- * The state after `event` (the pure reducer without the effects).
+ * The state after `event` (the pure reducer without the effects; frames are not even encoded).
  *
  * @example
  * ```ts
@@ -79,7 +83,7 @@ export function step(state: State, event: ChargePointEvent): StepResult {
  * ```
  */
 export function evolve(state: State, event: ChargePointEvent): State {
-  return step(state, event).state;
+  return step(state, event, { frames: false }).state;
 }
 
 /**

@@ -53,11 +53,18 @@ const dateSchema = z.date({ error: TIMESTAMP_MESSAGE }).refine((d) => {
 /**
  * A point in time: a `Date` or an RFC 3339 string with offset, normalised to ISO UTC `...Z`.
  */
+/** Already canonical (UTC, milliseconds): kept as is, which keeps replaying stored events cheap. */
+const CANONICAL_TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
 const timestampSchema = z
-  .union([dateSchema, z.iso.datetime({ offset: true, error: TIMESTAMP_MESSAGE })], {
+  .union([z.iso.datetime({ offset: true, error: TIMESTAMP_MESSAGE }), dateSchema], {
     error: TIMESTAMP_MESSAGE,
   })
-  .transform((v) => (typeof v === "string" ? new Date(v) : v).toISOString());
+  .transform((v) =>
+    typeof v === "string" && CANONICAL_TIMESTAMP.test(v)
+      ? v
+      : (typeof v === "string" ? new Date(v) : v).toISOString()
+  );
 
 const num = z.number({ error: "expected a finite number" });
 const energy = num.min(0, { error: "an energy register cannot be negative" });
