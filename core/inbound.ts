@@ -4,12 +4,7 @@
  * @module
  */
 import type { Draft } from "./draft.ts";
-import {
-  MAX_MESSAGE_ID_LENGTH,
-  parseFrame,
-  validateCall,
-  validateResult,
-} from "./rpc_frame.ts";
+import { MAX_MESSAGE_ID_LENGTH, parseFrame, validateCall, validateResult } from "./rpc_frame.ts";
 import { failed, pump, scheduleBoot, takeInFlight } from "./outbox.ts";
 import { armSampling, raiseSecurityEvent, reportStatus } from "./connector_reducer.ts";
 import { REQUEST_HANDLERS } from "./requests/mod.ts";
