@@ -27,10 +27,16 @@ export {
   ChargePoint,
   type ChargePointCallbacks,
   type ChargePointOptions,
+  type ChargingProfile,
+  type ChargingSchedule,
+  type ChargingSchedulePeriod,
   type CompositeSchedule,
+  type CsmsDataTransfer,
+  type DataTransferReply,
   type DataTransferResult,
   type IdTagInfo,
   type SecurityOptions,
+  type UnlockStatus,
 } from "./core/charge_point.ts";
 export { type Clock, ManualClock, systemClock } from "./core/clock.ts";
 export type {
@@ -40,14 +46,18 @@ export type {
   ConnectorErrors,
 } from "./core/connector_fsm.ts";
 export type {
+  AuthCacheEntry,
   ConnectorState,
   OutgoingCall,
   PendingCallback,
+  PendingReset,
   Registration,
   State,
   TransactionState,
 } from "./core/state.ts";
 export { Queue } from "./core/persistent_queue.ts";
+export type { Reservation, ReservationCheck } from "./core/reservations.ts";
+export type { LocalAuthList, LocalListEntry } from "./core/local_auth_list.ts";
 export type { ActionName } from "./core/ocpp/actions.ts";
 export { ChargePointError, InvalidArgumentError, StateError, StorageError } from "./core/errors.ts";
 export {
@@ -70,6 +80,18 @@ export {
 export type { Logger } from "./core/logger.ts";
 export type { Plugin, PluginContext } from "./core/plugin.ts";
 export { replay, type ReplayOptions, type ReplayResult } from "./core/replay.ts";
+export { redactSecrets } from "./core/secrets.ts";
+export {
+  CONFIGURATION_KEYS,
+  type ConfigurationAccess,
+  type ConfigurationKeyDefinition,
+  type ConfigurationProfile,
+  type ConfigurationType,
+  findConfigurationKey,
+  validateConfigurationValue,
+  type ValidationContext,
+  type ValueCheck,
+} from "./core/configuration_keys.ts";
 export type {
   Transport,
   TransportConnection,

@@ -20,7 +20,9 @@ import {
 } from "../events/handler_events.ts";
 import type { ErrorInfo, Measurement } from "../events/measurement.ts";
 import { type Clock, systemClock } from "./clock.ts";
-import { boolKey, SECRET_KEYS } from "./configuration.ts";
+import { boolKey } from "./configuration.ts";
+import { isSecretKey } from "./configuration_keys.ts";
+import { redactFrame } from "./secrets.ts";
 import { type ChargePointStatus, reportedStatus } from "./connector_fsm.ts";
 import { InvalidArgumentError, StateError } from "./errors.ts";
 import { EventLog } from "./event_log.ts";
@@ -34,6 +36,7 @@ import type { Effects } from "./draft.ts";
 import { type Transport, type TransportConnection, webSocketTransport } from "./transport.ts";
 import { basicAuthHeader } from "./websocket_client.ts";
 import { checkEvent } from "../events/mod.ts";
+import { knownParent, type ReservationCheck, reservationCheck } from "./reservations.ts";
 
 /** Fields of BootNotification.req the charge point reports. */
 export interface BootNotificationFields {
@@ -67,6 +70,12 @@ export interface SecurityOptions {
   readonly clientCertificate?: string;
   /** PEM private key of the client certificate. Never logged. */
   readonly clientKey?: string;
+  /**
+   * Called with the new Basic-auth password when the central system changed `AuthorizationKey`
+   * (it is used from the next connection on, but lives only in memory and not in the log): store
+   * it securely and pass it as `basicAuthPassword` at the next start.
+   */
+  readonly authorizationKeyChanged?: (authorizationKey: string) => void | Promise<void>;
 }
 
 /**
@@ -83,15 +92,25 @@ export interface ChargePointCallbacks {
   pauseCharging?(connector: number): boolean | Promise<boolean>;
   /** Resume charging. */
   resumeCharging?(connector: number): boolean | Promise<boolean>;
-  /** A token to start a transaction with (RemoteStartTransaction). */
-  provideToken?(idToken: string, connectors: number[], prevalidated: boolean): void | Promise<void>;
+  /**
+   * RemoteStartTransaction accepted: start a transaction for `idToken` on one of `connectors`
+   * (the firmware chooses), authorizing it first unless `prevalidated`
+   * (`prevalidated = !AuthorizeRemoteTxRequests`); `chargingProfile` is the TxProfile of the
+   * request, if any. The firmware then calls `onTransactionStarted`.
+   */
+  provideToken?(
+    idToken: string,
+    connectors: number[],
+    prevalidated: boolean,
+    chargingProfile?: ChargingProfile,
+  ): void | Promise<void>;
   /** Stop the transaction on a connector; the firmware then calls `onTransactionStopped`. */
   stopTransaction?(connector: number, reason: Reason): boolean | Promise<boolean>;
-  /** Unlock a connector. */
-  unlockConnector?(connector: number): string | Promise<string>;
+  /** Unlock a connector (UnlockConnector; `UnlockConnectorOnEVSideDisconnect`). */
+  unlockConnector?(connector: number): UnlockStatus | Promise<UnlockStatus>;
   /** Whether a reset of this type may happen now. */
   isResetAllowed?(type: "Hard" | "Soft"): boolean | Promise<boolean>;
-  /** Reset the charger. */
+  /** Reset the charger now (running transactions were stopped or the wait for it ended). */
   reset?(type: "Hard" | "Soft"): void | Promise<void>;
   /** The central system's time (RFC 3339). */
   setSystemTime?(time: string): void | Promise<void>;
@@ -103,10 +122,28 @@ export interface ChargePointCallbacks {
   bootNotificationResponse?(response: Record<string, unknown>): void | Promise<void>;
   /** A configuration key changed. */
   configurationKeyChanged?(key: string, value: string): void | Promise<void>;
-  /** Reserve a connector. */
-  reserveNow?(...args: unknown[]): unknown;
-  /** Cancel a reservation. */
-  cancelReservation?(...args: unknown[]): unknown;
+  /**
+   * ReserveNow that the library can honour (connector 0 = any connector; `expiryDate` in UTC):
+   * the answer is the status. Without this callback the library accepts by itself.
+   */
+  reserveNow?(
+    reservationId: number,
+    connector: number,
+    expiryDate: string,
+    idTag: string,
+    parentIdTag?: string,
+  ):
+    | "Accepted"
+    | "Faulted"
+    | "Occupied"
+    | "Rejected"
+    | "Unavailable"
+    | Promise<"Accepted" | "Faulted" | "Occupied" | "Rejected" | "Unavailable">;
+  /**
+   * A reservation ended without a transaction: cancelled by the central system, expired, or
+   * terminated (connector Faulted/Unavailable). The result is ignored.
+   */
+  cancelReservation?(reservationId: number): unknown;
   /** Upload diagnostics (GetDiagnostics). */
   uploadDiagnostics?(...args: unknown[]): unknown;
   /** Install firmware (UpdateFirmware). */
@@ -117,8 +154,29 @@ export interface ChargePointCallbacks {
   uploadLogs?(...args: unknown[]): unknown;
   /** Charging profiles changed. */
   signalSetChargingProfiles?(): void | Promise<void>;
-  /** A DataTransfer request from the central system. */
-  dataTransfer?(...args: unknown[]): unknown;
+  /** A DataTransfer request from the central system; the result is the answer. */
+  dataTransfer?(request: CsmsDataTransfer): DataTransferReply | Promise<DataTransferReply>;
+}
+
+/** Result of unlocking a connector. */
+export type UnlockStatus = "Unlocked" | "UnlockFailed" | "NotSupported";
+
+/** A DataTransfer request of the central system, as given to the `dataTransfer` callback. */
+export interface CsmsDataTransfer {
+  /** Vendor identifier, ≤ 255 characters. */
+  readonly vendorId: string;
+  /** Message identifier, ≤ 50 characters. */
+  readonly messageId?: string;
+  /** Data, any length. */
+  readonly data?: string;
+}
+
+/** The firmware's answer to a DataTransfer of the central system. */
+export interface DataTransferReply {
+  /** Accepted, Rejected, UnknownMessageId or UnknownVendorId. */
+  readonly status: "Accepted" | "Rejected" | "UnknownMessageId" | "UnknownVendorId";
+  /** Data returned. */
+  readonly data?: string;
 }
 
 /** Options of {@linkcode ChargePoint}. */
@@ -167,6 +225,52 @@ export interface DataTransferResult {
   readonly status: string;
   /** Data returned. */
   readonly data?: string;
+}
+
+/** One period of a charging schedule. */
+export interface ChargingSchedulePeriod {
+  /** Start of the period, in seconds from the start of the schedule. */
+  readonly startPeriod: number;
+  /** Limit in the unit of the schedule (one decimal). */
+  readonly limit: number;
+  /** Number of phases that may be used. */
+  readonly numberPhases?: number;
+}
+
+/** A charging schedule (OCPP `ChargingSchedule`). */
+export interface ChargingSchedule {
+  /** Length in seconds. */
+  readonly duration?: number;
+  /** Start (RFC 3339) for absolute profiles. */
+  readonly startSchedule?: string;
+  /** Unit of the limits. */
+  readonly chargingRateUnit: "A" | "W";
+  /** Limits in time order. */
+  readonly chargingSchedulePeriod: readonly ChargingSchedulePeriod[];
+  /** Minimum charging rate the EV supports. */
+  readonly minChargingRate?: number;
+}
+
+/** A charging profile (OCPP `ChargingProfile`), e.g. the TxProfile of a RemoteStartTransaction. */
+export interface ChargingProfile {
+  /** Id of the profile. */
+  readonly chargingProfileId: number;
+  /** Transaction the profile applies to (TxProfile). */
+  readonly transactionId?: number;
+  /** Priority among profiles of the same purpose. */
+  readonly stackLevel: number;
+  /** Purpose of the profile. */
+  readonly chargingProfilePurpose: "ChargePointMaxProfile" | "TxDefaultProfile" | "TxProfile";
+  /** How the schedule's start is determined. */
+  readonly chargingProfileKind: "Absolute" | "Recurring" | "Relative";
+  /** Recurrence of a Recurring profile. */
+  readonly recurrencyKind?: "Daily" | "Weekly";
+  /** Valid from (RFC 3339). */
+  readonly validFrom?: string;
+  /** Valid until (RFC 3339). */
+  readonly validTo?: string;
+  /** The schedule. */
+  readonly chargingSchedule: ChargingSchedule;
 }
 
 /** Composite charging schedule of a connector. */
@@ -223,7 +327,9 @@ export class ChargePoint {
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #transport: Transport;
-  readonly #secret: string | undefined;
+  #secret: string | undefined;
+  /** The secret of the frame being folded, until the fold accepts it (see secrets.ts). */
+  #pendingSecret: string | undefined;
   #state: State = initialState();
   #started = false;
   #stopped = false;
@@ -304,7 +410,7 @@ export class ChargePoint {
     }
     const configuration: Record<string, string> = {};
     for (const [key, value] of Object.entries(this.#options.configuration ?? {})) {
-      if (!SECRET_KEYS.has(key)) configuration[key] = value;
+      if (!isSecretKey(key)) configuration[key] = value;
     }
     const boot: Record<string, string> = {};
     for (const [key, value] of Object.entries(this.#options.bootNotification)) {
@@ -350,6 +456,25 @@ export class ChargePoint {
     const c = this.#state.connectors[connector];
     if (c === undefined) throw new InvalidArgumentError("connector", connector, this.#range(true));
     return reportedStatus(c.stored, c.errors);
+  }
+
+  /**
+   * Whether `idTag` may use `connector` as far as reservations go (ask before starting a
+   * transaction): `NotReserved` or `ReservedForToken` allow it; `ReservedForOtherToken` refuses;
+   * `ReservedForOtherTokenAndHasParentToken`: ask again with the idTag's parent. Without
+   * `parentIdTag`, the parent known from the local list or the authorization cache is used.
+   */
+  reservationCheck(connector: number, idTag: string, parentIdTag?: string): ReservationCheck {
+    if (
+      typeof connector !== "number" || !Number.isInteger(connector) || connector < 1 ||
+      connector > this.#options.connectors
+    ) {
+      throw new InvalidArgumentError("connector", connector, this.#range(false));
+    }
+    if (typeof idTag !== "string") throw new InvalidArgumentError("idTag", idTag, "must be a string");
+    const parent = parentIdTag ??
+      knownParent(this.#state, idTag, this.#clock.now() + this.#state.timeOffsetMs);
+    return reservationCheck(this.#state, connector, idTag, parent);
   }
 
   // ---- handlers -------------------------------------------------------------------------------
@@ -753,7 +878,12 @@ export class ChargePoint {
         resolve(value as Answer);
       }
     }
-    for (const cb of effects.callbacks) this.#callFirmware(cb.name, cb.ref, cb.args);
+    for (const cb of effects.callbacks) {
+      if (cb.name === "configurationKeyChanged" && isSecretKey(String(cb.args[0]))) {
+        this.#secretAccepted();
+      }
+      this.#callFirmware(cb.name, cb.ref, cb.args);
+    }
     for (const r of effects.raise) queueMicrotask(() => this.#safeAppend(r.type, r.data));
   }
 
@@ -789,6 +919,38 @@ export class ChargePoint {
     });
   }
 
+  /**
+   * Appends a received frame. A secret it carries (ChangeConfiguration of AuthorizationKey) is
+   * masked in the logged text and kept in memory while the fold decides (see secrets.ts).
+   */
+  #receiveFrame(text: string): void {
+    const redacted = redactFrame(text);
+    this.#pendingSecret = redacted.secret?.value;
+    try {
+      this.#safeAppend("FrameReceived", { text: redacted.text });
+    } finally {
+      this.#pendingSecret = undefined;
+    }
+  }
+
+  /** The fold accepted the secret of the frame being folded: it is the password from now on. */
+  #secretAccepted(): void {
+    const secret = this.#pendingSecret;
+    if (secret === undefined) return;
+    this.#pendingSecret = undefined;
+    this.#secret = secret;
+    this.#logger.info("AuthorizationKey changed: used from the next connection");
+    const store = this.#options.security?.authorizationKeyChanged;
+    if (store === undefined) return;
+    queueMicrotask(async () => {
+      try {
+        await store(secret);
+      } catch (error) {
+        this.#logger.error("security.authorizationKeyChanged failed", { error });
+      }
+    });
+  }
+
   #openConnection(): void {
     this.#connection?.close(1000, "reconnecting");
     const base = this.#options.csmsUrl.replace(/\/+$/, "");
@@ -809,7 +971,7 @@ export class ChargePoint {
       }),
     }, {
       onOpen: (protocol) => live && this.#safeAppend("ConnectionOpened", { url, protocol }),
-      onMessage: (text) => live && this.#safeAppend("FrameReceived", { text }),
+      onMessage: (text) => live && this.#receiveFrame(text),
       onPong: () => live && this.#safeAppend("PongReceived", {}),
       onClose: (code, reason, wasOpen, httpStatus) => {
         if (!live) return;

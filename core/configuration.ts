@@ -1,13 +1,14 @@
 /**
- * Configuration keys the core reads, with their defaults. Values are OCPP strings. (The full
- * registry with types, access and validation of every OCPP 1.6 key is a separate module.)
+ * Configuration keys the core reads, with their defaults. Values are OCPP strings. The defaults
+ * come from the registry of every key (`configuration_keys.ts`, documented in CONFIGURATION.md).
  *
  * @module
  */
+import { CONFIGURATION_KEYS, registryDefaults } from "./configuration_keys.ts";
 
 /**
- * Defaults of the keys the core reads. The constructor's `configuration` overrides them, and
- * values changed later (and recorded in the log) override both.
+ * Defaults of the configuration keys (from the registry). The constructor's `configuration`
+ * overrides them, and values changed later (and recorded in the log) override both.
  *
  * @example
  * ```ts
@@ -15,34 +16,14 @@
  * console.log(DEFAULT_CONFIGURATION.HeartbeatInterval); // "300"
  * ```
  */
-export const DEFAULT_CONFIGURATION: Readonly<Record<string, string>> = {
-  HeartbeatInterval: "300",
-  MeterValueSampleInterval: "60",
-  MeterValuesSampledData: "Energy.Active.Import.Register",
-  ClockAlignedDataInterval: "0",
-  MeterValuesAlignedData: "Energy.Active.Import.Register",
-  StopTxnSampledData: "",
-  StopTxnAlignedData: "",
-  ConnectionTimeOut: "60",
-  TransactionMessageAttempts: "3",
-  TransactionMessageRetryInterval: "60",
-  StopTransactionOnInvalidId: "true",
-  StopTransactionOnEVSideDisconnect: "true",
-  UnlockConnectorOnEVSideDisconnect: "true",
-  LocalAuthorizeOffline: "true",
-  LocalPreAuthorize: "false",
-  AllowOfflineTxForUnknownId: "false",
-  AuthorizeRemoteTxRequests: "false",
-  WebSocketPingInterval: "0",
-  RetryBackoffWaitMinimum: "3",
-  RetryBackoffRandomRange: "10",
-  RetryBackoffRepeatTimes: "3",
-  DisableSecurityEventNotifications: "false",
-  MinimumStatusDuration: "0",
-};
+export const DEFAULT_CONFIGURATION: Readonly<Record<string, string>> = Object.freeze(
+  registryDefaults(),
+);
 
 /** Keys whose values are secrets: never written to the event log, GetConfiguration or logs. */
-export const SECRET_KEYS: ReadonlySet<string> = new Set(["AuthorizationKey"]);
+export const SECRET_KEYS: ReadonlySet<string> = new Set(
+  CONFIGURATION_KEYS.filter((k) => k.secret).map((k) => k.name),
+);
 
 /**
  * Reads an integer key; returns `fallback` when the value is missing or not a non-negative integer.

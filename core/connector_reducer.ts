@@ -15,15 +15,13 @@ import {
   transition,
 } from "./connector_fsm.ts";
 import { sendNormal, sendTransactional } from "./outbox.ts";
-import { intKey } from "./configuration.ts";
-import { buildMeterValue, parseMeasurandList } from "./meter_values.ts";
+import { sampleTimer, transactionData, transactionStarted } from "./metering.ts";
 import { isCritical } from "../core/security_events.ts";
 import { boolKey } from "./configuration.ts";
+import { consumeReservation, forgetReservationOn } from "./reservations.ts";
 
-/** Timer name of the periodic meter sample of a connector. */
-export function sampleTimer(connector: number): string {
-  return `sample:${connector}`;
-}
+// Metering (periodic, clock-aligned, transaction data) lives in `metering.ts`.
+export { armSampling, sampleTimer } from "./metering.ts";
 
 /** Sends a StatusNotification (dropped when offline: the current status is sent after reconnect). */
 export function notifyStatus(
@@ -83,40 +81,6 @@ export function fire(d: Draft, connectorId: number, event: FsmEvent, info?: stri
     });
   }
   return true;
-}
-
-/** Arms the periodic sample timer of a connector with a transaction (0 = off). */
-export function armSampling(d: Draft, connectorId: number, from: number): void {
-  const interval = intKey(d.state.config, "MeterValueSampleInterval", 0);
-  if (interval > 0) d.setTimer(sampleTimer(connectorId), from + interval * 1000);
-  else d.clearTimer(sampleTimer(connectorId));
-}
-
-/** The periodic sample timer of a connector fired: MeterValues from the latest measurement. */
-export function sample(d: Draft, connectorId: number): void {
-  const c = d.connector(connectorId);
-  if (c.transaction === undefined) return;
-  armSampling(d, connectorId, d.now);
-  if (c.measurement === undefined) {
-    d.note(`connector ${connectorId}: no measurement yet, periodic sample skipped`);
-    return;
-  }
-  const measurands = parseMeasurandList(d.state.config.MeterValuesSampledData ?? "");
-  const meterValue = buildMeterValue(
-    c.measurement,
-    measurands.ok ? measurands.measurands : ["Energy.Active.Import.Register"],
-    "Sample.Periodic",
-    {
-      ...(c.maxCurrentA === undefined ? {} : { currentA: c.maxCurrentA }),
-      ...(c.maxPowerW === undefined ? {} : { powerW: c.maxPowerW }),
-    },
-    d.isoNow(),
-  );
-  if (meterValue === undefined) {
-    d.note(`connector ${connectorId}: measurement has none of the sampled measurands`);
-    return;
-  }
-  sendTransactional(d, "MeterValues", { connectorId, meterValue: [meterValue] }, c.transaction.ref);
 }
 
 /** Applies an availability change scheduled until the end of a transaction. */
@@ -237,6 +201,8 @@ export function reduceHandler(d: Draft, event: HandlerEvent): void {
         d.note(`connector ${e.connector}: transaction already running, start ignored`);
         return;
       }
+      // The reservation this start uses ends (its id goes into StartTransaction).
+      const reservationId = consumeReservation(d, e.connector, e.idToken, e.reservationId);
       if (c.stored === "Reserved") fire(d, e.connector, "UsageInitiated");
       const ref = d.eventId;
       d.updateConnector(e.connector, {
@@ -246,7 +212,7 @@ export function reduceHandler(d: Draft, event: HandlerEvent): void {
           idTag: e.idToken,
           meterStartWh: e.meterStartWh,
           startedAt: e.timestamp,
-          ...(e.reservationId === undefined ? {} : { reservationId: e.reservationId }),
+          ...(reservationId === undefined ? {} : { reservationId }),
         },
       });
       const payload: Record<string, unknown> = {
@@ -254,10 +220,10 @@ export function reduceHandler(d: Draft, event: HandlerEvent): void {
         idTag: e.idToken,
         meterStart: Math.round(e.meterStartWh),
       };
-      if (e.reservationId !== undefined) payload.reservationId = e.reservationId;
+      if (reservationId !== undefined) payload.reservationId = reservationId;
       payload.timestamp = new Date(e.timestamp).toISOString();
       sendTransactional(d, "StartTransaction", payload, ref);
-      armSampling(d, e.connector, d.now);
+      transactionStarted(d, e.connector, e);
       return;
     }
     case "TransactionStopped": {
@@ -273,16 +239,8 @@ export function reduceHandler(d: Draft, event: HandlerEvent): void {
       payload.meterStop = Math.round(e.energyWhImport);
       payload.timestamp = new Date(e.timestamp).toISOString();
       payload.reason = e.reason;
-      if (e.signedMeterValue !== undefined) {
-        payload.transactionData = [{
-          timestamp: payload.timestamp,
-          sampledValue: [{
-            value: e.signedMeterValue,
-            context: "Transaction.End",
-            format: "SignedData",
-          }],
-        }];
-      }
+      const data = transactionData(d, e.connector, e);
+      if (data !== undefined) payload.transactionData = data;
       sendTransactional(d, "StopTransaction", payload, tx.ref);
       d.clearTimer(sampleTimer(e.connector));
       d.updateConnector(e.connector, { transaction: undefined });
@@ -347,6 +305,7 @@ export function reduceHandler(d: Draft, event: HandlerEvent): void {
       fire(d, event.data.connector, "ReserveConnector");
       return;
     case "ReservationEnded":
+      forgetReservationOn(d, event.data.connector);
       fire(d, event.data.connector, "ReservationEnd");
       return;
     case "ConnectorEnabled":

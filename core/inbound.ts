@@ -5,12 +5,14 @@
  */
 import type { Draft } from "./draft.ts";
 import { MAX_MESSAGE_ID_LENGTH, parseFrame, validateCall, validateResult } from "./rpc_frame.ts";
-import { failed, pump, scheduleBoot, takeInFlight } from "./outbox.ts";
+import { failed, pump, scheduleBoot, takeInFlight, TIMER_BOOT } from "./outbox.ts";
 import { armSampling, raiseSecurityEvent, reportStatus } from "./connector_reducer.ts";
 import { REQUEST_HANDLERS } from "./requests/mod.ts";
+import { rememberIdTagInfo } from "./requests/clear_cache.ts";
 import type { EventData } from "../events/mod.ts";
 import { boolKey, intKey } from "./configuration.ts";
 import type { OutgoingCall } from "./state.ts";
+import { armAligned } from "./metering.ts";
 
 /** Timer of the periodic Heartbeat. */
 export const TIMER_HEARTBEAT = "heartbeat";
@@ -28,6 +30,8 @@ function takeTime(d: Draft, currentTime: unknown): void {
   const t = Date.parse(currentTime);
   if (Number.isNaN(t)) return;
   d.set({ timeOffsetMs: t - d.now });
+  // Clock-aligned sampling follows the central system's clock.
+  armAligned(d);
   d.callback("setSystemTime", new Date(t).toISOString());
 }
 
@@ -88,13 +92,18 @@ function answered(d: Draft, call: OutgoingCall, payload: Record<string, unknown>
       const interval = typeof payload.interval === "number" ? payload.interval : 0;
       d.callback("bootNotificationResponse", payload);
       takeTime(d, payload.currentTime);
+      // Already Accepted: the answer to a triggered BootNotification (nothing rebooted).
+      const wasAccepted = d.state.registration === "Accepted";
       if (payload.status === "Accepted") {
-        d.set({ registration: "Accepted" });
+        d.set({ registration: "Accepted", bootDue: false });
+        d.clearTimer(TIMER_BOOT);
         if (interval > 0) {
           d.setConfig({ HeartbeatInterval: String(interval) });
         }
         armHeartbeat(d);
-        for (const c of d.state.connectors) reportStatus(d, c.id);
+        if (!wasAccepted) {
+          for (const c of d.state.connectors) reportStatus(d, c.id);
+        }
       } else {
         d.set({ registration: payload.status === "Pending" ? "Pending" : "Rejected" });
         scheduleBoot(d, interval);
@@ -104,7 +113,14 @@ function answered(d: Draft, call: OutgoingCall, payload: Record<string, unknown>
     case "Heartbeat":
       takeTime(d, payload.currentTime);
       return;
+    case "Authorize":
+      rememberIdTagInfo(d, call.payload.idTag, payload.idTagInfo);
+      break;
+    case "StopTransaction":
+      rememberIdTagInfo(d, call.payload.idTag, payload.idTagInfo);
+      break;
     case "StartTransaction": {
+      rememberIdTagInfo(d, call.payload.idTag, payload.idTagInfo);
       const txRef = call.txRef;
       const transactionId = payload.transactionId;
       if (txRef !== undefined && typeof transactionId === "number") {

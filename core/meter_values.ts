@@ -18,9 +18,14 @@
  * | Frequency | `frequencyHz` L1..L3 (no total) | (none) | (none) |
  * | Current.Offered / Power.Offered | `offered.currentA` / `offered.powerW` | A / W | Outlet |
  * | SoC | `socPercent` | Percent | entry's, else EV |
- * | Temperature | one per `temperatureC` entry | Celsius | entry's, else EV |
- * | RPM | `rpm` | (none) | entry's, else EV |
- * | all others | not produced | | |
+ * | Temperature | one per `temperatureC` entry | Celsius | entry's, else none |
+ * | RPM | `rpm` | (none) | entry's, else none |
+ * | all others | not produced (and refused by {@linkcode validateMeasurandKey}) | | |
+ *
+ * A configured item is a measurand (its total and every phase the measurement has, like libocpp)
+ * or, as OCPP 1.6 §9.1 allows ("Where applicable, the Measurand is combined with the optional
+ * phase; for instance: Voltage.L1"), a measurand with one phase: `Current.Import.L2` gives only
+ * the L2 current. {@linkcode SUPPORTED_READINGS} lists what can be produced.
  *
  * Decisions where libocpp and the OCPP 1.6 spec differ or are silent:
  *
@@ -34,13 +39,17 @@
  *   default 0 when the firmware never called `on_max_current_offered`/`on_max_power_offered`).
  * - **Power.Reactive.Import is produced** from `var` (libocpp produces no reactive measurand); the
  *   value is passed through with its sign.
+ * - **Temperature and RPM without a location carry none** (OCPP's default, `Outlet`): libocpp
+ *   does so for Temperature; for RPM it writes `EV`, but the OCPP 1.6 compliance test (TC_070)
+ *   expects location `EV` only for SoC, and a fan or a housing sensor is not in the EV.
  * - **Locations** given as free text (SoC, Temperature, RPM) are matched case-insensitively against
  *   the OCPP `Location` enum (Body, Cable, EV, Inlet, Outlet) and spelled canonically; any other
  *   text is dropped (libocpp throws on an unknown location string). Absent → `EV` like libocpp.
  * - **RPM has no unit**: OCPP 1.6 `UnitOfMeasure` has none for revolutions per minute.
  * - **Temperature is one sampled value per `temperatureC` entry**, in array order.
- * - Unknown or repeated measurands in the configured list are ignored (a repeated one is emitted
- *   once); {@linkcode parseMeasurandList} is the place that rejects unknown names.
+ * - Unknown or repeated items in the configured list are ignored (a repeated reading is emitted
+ *   once); {@linkcode parseMeasurandList} rejects unknown names, {@linkcode validateMeasurandKey}
+ *   also what this library can never produce (for ChangeConfiguration).
  *
  * @module
  */
@@ -362,10 +371,47 @@ export interface MeterValue {
  * ```
  */
 export type MeasurandListResult =
-  | { readonly ok: true; readonly measurands: readonly Measurand[] }
+  | { readonly ok: true; readonly measurands: readonly MeasurandItem[] }
   | { readonly ok: false; readonly reason: string };
 
+/**
+ * One item of a measurand list: a measurand, or a measurand with a phase (`"Voltage.L1"`,
+ * OCPP 1.6 §9.1 `MeterValuesSampledData`).
+ *
+ * @example
+ * ```ts
+ * import type { MeasurandItem } from "./meter_values.ts";
+ * const items: MeasurandItem[] = ["Energy.Active.Import.Register", "Current.Import.L1"];
+ * ```
+ */
+export type MeasurandItem = Measurand | `${Measurand}.${Phase}`;
+
 const MEASURAND_SET: ReadonlySet<string> = new Set(MEASURANDS);
+const PHASE_SET: ReadonlySet<string> = new Set(PHASES);
+
+/**
+ * Splits a measurand list item into its measurand and optional phase; `undefined` when it is
+ * neither a measurand nor a measurand followed by `.` and an OCPP phase.
+ *
+ * @example
+ * ```ts
+ * import { parseMeasurandItem } from "./meter_values.ts";
+ * console.log(parseMeasurandItem("Current.Import.L2")); // { measurand: "Current.Import", phase: "L2" }
+ * console.log(parseMeasurandItem("Voltage")); // { measurand: "Voltage" }
+ * console.log(parseMeasurandItem("Voltage.L4")); // undefined
+ * ```
+ */
+export function parseMeasurandItem(
+  item: string,
+): { readonly measurand: Measurand; readonly phase?: Phase } | undefined {
+  if (isMeasurand(item)) return { measurand: item };
+  const dot = item.lastIndexOf(".");
+  if (dot < 0) return undefined;
+  const measurand = item.slice(0, dot);
+  const phase = item.slice(dot + 1);
+  if (!isMeasurand(measurand) || !PHASE_SET.has(phase)) return undefined;
+  return { measurand, phase: phase as Phase };
+}
 
 /**
  * `true` if `name` is one of the 22 OCPP 1.6 measurands (case-sensitive, as the spec spells them).
@@ -382,9 +428,11 @@ export function isMeasurand(name: string): name is Measurand {
 
 /**
  * Parses a comma-separated measurand list (the value of `MeterValuesSampledData`,
- * `MeterValuesAlignedData`, `StopTxnSampledData`, `StopTxnAlignedData`). Spaces around items are
- * trimmed; an empty or blank string is the empty list; an empty item (`"A,,B"`, trailing comma) or
- * an unknown name fails with a reason. Order is kept; a repeated measurand is kept once.
+ * `MeterValuesAlignedData`, `StopTxnSampledData`, `StopTxnAlignedData`). An item is a measurand
+ * or a measurand with a phase (`Voltage.L1`, see {@linkcode parseMeasurandItem}). Spaces around
+ * items are trimmed; an empty or blank string is the empty list; an empty item (`"A,,B"`,
+ * trailing comma) or an unknown name fails with a reason. Order is kept; a repeated item is kept
+ * once. Whether the library can produce an item is checked by {@linkcode validateMeasurandKey}.
  *
  * @example
  * ```ts
@@ -397,16 +445,96 @@ export function isMeasurand(name: string): name is Measurand {
  */
 export function parseMeasurandList(csv: string): MeasurandListResult {
   if (csv.trim() === "") return { ok: true, measurands: [] };
-  const measurands: Measurand[] = [];
+  const measurands: MeasurandItem[] = [];
   for (const raw of csv.split(",")) {
     const item = raw.trim();
     if (item === "") return { ok: false, reason: "empty item in measurand list" };
-    if (!isMeasurand(item)) {
+    if (parseMeasurandItem(item) === undefined) {
       return { ok: false, reason: `unknown measurand ${JSON.stringify(item)}` };
     }
-    if (!measurands.includes(item)) measurands.push(item);
+    if (!measurands.includes(item as MeasurandItem)) measurands.push(item as MeasurandItem);
   }
   return { ok: true, measurands };
+}
+
+/**
+ * The readings this library can produce, by measurand: `"total"` for the value without a phase,
+ * else the phases (see the module table). Measurands not listed are never produced.
+ *
+ * @example
+ * ```ts
+ * import { SUPPORTED_READINGS } from "./meter_values.ts";
+ * console.log(SUPPORTED_READINGS.Frequency); // ["L1", "L2", "L3"]
+ * console.log(SUPPORTED_READINGS["Power.Factor"]); // undefined
+ * ```
+ */
+export const SUPPORTED_READINGS: Readonly<
+  Partial<Record<Measurand, readonly ("total" | Phase)[]>>
+> = {
+  "Energy.Active.Import.Register": ["total", "L1", "L2", "L3"],
+  "Energy.Active.Export.Register": ["total", "L1", "L2", "L3"],
+  "Power.Active.Import": ["total", "L1", "L2", "L3"],
+  "Power.Reactive.Import": ["total", "L1", "L2", "L3"],
+  "Voltage": ["total", "L1", "L2", "L3"],
+  "Current.Import": ["total", "L1", "L2", "L3", "N"],
+  "Frequency": ["L1", "L2", "L3"],
+  "Current.Offered": ["total"],
+  "Power.Offered": ["total"],
+  "SoC": ["total"],
+  "Temperature": ["total"],
+  "RPM": ["total"],
+};
+
+/**
+ * Validates the value of a measurand list key (`MeterValuesSampledData`, `MeterValuesAlignedData`,
+ * `StopTxnSampledData`, `StopTxnAlignedData`) for ChangeConfiguration: the syntax of
+ * {@linkcode parseMeasurandList}, every item producible by this library
+ * ({@linkcode SUPPORTED_READINGS}: `Power.Factor` or `Voltage.L1-N` would never be sent, so they
+ * are refused rather than silently missing), and at most `maxItems` items (the key's
+ * `…MaxLength`, when configured). Gives the normalised value (items trimmed, repeats removed,
+ * joined with `,`) or the reason of the refusal.
+ *
+ * @example
+ * ```ts
+ * import { validateMeasurandKey } from "./meter_values.ts";
+ * console.log(validateMeasurandKey(" SoC , Voltage.L1"));
+ * // { ok: true, value: "SoC,Voltage.L1" }
+ * console.log(validateMeasurandKey("Power.Factor"));
+ * // { ok: false, reason: 'measurand "Power.Factor" is not supported by this charge point' }
+ * console.log(validateMeasurandKey("SoC,Voltage", 1));
+ * // { ok: false, reason: "2 items, at most 1 allowed" }
+ * ```
+ */
+export function validateMeasurandKey(
+  value: string,
+  maxItems?: number,
+):
+  | { readonly ok: true; readonly value: string }
+  | { readonly ok: false; readonly reason: string } {
+  const parsed = parseMeasurandList(value);
+  if (!parsed.ok) return parsed;
+  for (const item of parsed.measurands) {
+    const { measurand, phase } = parseMeasurandItem(item)!;
+    const supported = SUPPORTED_READINGS[measurand];
+    if (supported === undefined) {
+      return {
+        ok: false,
+        reason: `measurand ${JSON.stringify(measurand)} is not supported by this charge point`,
+      };
+    }
+    if (phase !== undefined && !supported.includes(phase)) {
+      return {
+        ok: false,
+        reason: `phase ${phase} of ${measurand} is not supported by this charge point (${
+          supported.filter((p) => p !== "total").join(", ") || "no phases"
+        })`,
+      };
+    }
+  }
+  if (maxItems !== undefined && parsed.measurands.length > maxItems) {
+    return { ok: false, reason: `${parsed.measurands.length} items, at most ${maxItems} allowed` };
+  }
+  return { ok: true, value: parsed.measurands.join(",") };
 }
 
 /**
@@ -454,9 +582,10 @@ interface Source {
 function located(
   entry: LocatedValue | undefined,
   unit: UnitOfMeasure | undefined,
+  fallback: Location | undefined,
 ): Source[] {
   if (entry === undefined) return [];
-  const location = entry.location === undefined ? "EV" : toLocation(entry.location);
+  const location = entry.location === undefined ? fallback : toLocation(entry.location);
   return [{ unit, location, readings: [[undefined, entry.value]] }];
 }
 
@@ -529,11 +658,11 @@ function sources(
     case "Power.Offered":
       return [{ unit: "W", location: "Outlet", readings: [[undefined, offered?.powerW]] }];
     case "SoC":
-      return located(m.socPercent, "Percent");
+      return located(m.socPercent, "Percent", "EV");
     case "Temperature":
-      return (m.temperatureC ?? []).flatMap((t) => located(t, "Celsius"));
+      return (m.temperatureC ?? []).flatMap((t) => located(t, "Celsius", undefined));
     case "RPM":
-      return located(m.rpm, undefined);
+      return located(m.rpm, undefined, undefined);
     default:
       return [];
   }
@@ -545,7 +674,8 @@ function sources(
  * `undefined` when no sampled value results (then nothing should be sent).
  *
  * @param measurement The latest validated measurement of the connector.
- * @param measurands The configured measurands (e.g. parsed `MeterValuesSampledData`).
+ * @param measurands The configured items (e.g. parsed `MeterValuesSampledData`): measurands, or
+ *   measurands with a phase (`"Current.Import.L1"`) to select one phase; unknown items are ignored.
  * @param context The reading context of every sampled value.
  * @param offered The latest `onMaxCurrentOffered` (A) / `onMaxPowerOffered` (W) values, if any.
  * @param timestampOverride Use this ISO timestamp instead of the power meter's.
@@ -574,14 +704,24 @@ export function buildMeterValue(
   offered?: { currentA?: number; powerW?: number },
   timestampOverride?: string,
 ): MeterValue | undefined {
+  // What is selected, by measurand in the order of first appearance: every reading ("all") or
+  // the listed phases ("total" is never selected alone: a bare measurand means all readings).
+  const selected = new Map<Measurand, "all" | Set<Phase>>();
+  for (const item of measurands) {
+    const parsed = parseMeasurandItem(item);
+    if (parsed === undefined) continue;
+    const { measurand, phase } = parsed;
+    const current = selected.get(measurand);
+    if (phase === undefined) selected.set(measurand, "all");
+    else if (current === undefined) selected.set(measurand, new Set([phase]));
+    else if (current !== "all") current.add(phase);
+  }
   const sampledValue: SampledValue[] = [];
-  const seen = new Set<string>();
-  for (const name of measurands) {
-    if (!isMeasurand(name) || seen.has(name)) continue;
-    seen.add(name);
+  for (const [name, phases] of selected) {
     for (const source of sources(name, measurement, offered)) {
       for (const [phase, value] of source.readings) {
         if (value === undefined || !Number.isFinite(value)) continue;
+        if (phases !== "all" && (phase === undefined || !phases.has(phase))) continue;
         const sv: SampledValue = { value: formatReading(value), context, format: "Raw" };
         sv.measurand = name;
         if (phase !== undefined) sv.phase = phase;

@@ -6,8 +6,11 @@
 import type { ChargePointStatus, ConnectorErrors } from "./connector_fsm.ts";
 import { NO_ERRORS } from "./connector_fsm.ts";
 import type { MeasurementData } from "../events/measurement.ts";
+import type { MeterValue } from "./meter_values.ts";
 import { Queue } from "./persistent_queue.ts";
 import type { ActionName } from "./ocpp/actions.ts";
+import type { Reservation } from "./reservations.ts";
+import type { LocalAuthList } from "./local_auth_list.ts";
 
 /** A transaction running on a connector. */
 export interface TransactionState {
@@ -23,6 +26,13 @@ export interface TransactionState {
   readonly startedAt: string;
   /** Reservation consumed by the start, if any. */
   readonly reservationId?: number;
+  /** Event time of the start (ms since the epoch): periodic samples are whole intervals after it. */
+  readonly sampledFrom?: number;
+  /**
+   * Meter values kept for StopTransaction's `transactionData` (Transaction.Begin, the
+   * `StopTxnSampledData`/`StopTxnAlignedData` samples), bounded (see `metering.ts`).
+   */
+  readonly meterValues?: readonly MeterValue[];
 }
 
 /** One connector (0 is the charge point as a whole). */
@@ -86,6 +96,28 @@ export interface PendingCallback {
   readonly context: Readonly<Record<string, unknown>>;
 }
 
+/** An entry of the authorization cache: the last idTagInfo the central system gave for an idTag. */
+export interface AuthCacheEntry {
+  /** Accepted, Blocked, Expired, Invalid or ConcurrentTx. */
+  readonly status: string;
+  /** Expiry of the authorization (RFC 3339). */
+  readonly expiryDate?: string;
+  /** Parent (group) idTag. */
+  readonly parentIdTag?: string;
+  /** When the entry was written (central-system-aligned ISO time). */
+  readonly updatedAt: string;
+}
+
+/** A Reset accepted but not performed yet: running transactions are being stopped first. */
+export interface PendingReset {
+  /** Type of the reset. */
+  readonly type: "Hard" | "Soft";
+  /** When it was accepted (ms since the epoch, event time). */
+  readonly acceptedAt: number;
+  /** The ResetOrReboot security event it raised is folded (its notification, if any, queued). */
+  readonly eventRaised: boolean;
+}
+
 /** Status of the registration at the central system (BootNotification). */
 export type Registration = "None" | "Pending" | "Accepted" | "Rejected";
 
@@ -144,6 +176,22 @@ export interface State {
   readonly responseTimeoutMs: number;
   /** Callbacks whose results are awaited, by callback reference. */
   readonly pendingCallbacks: Readonly<Record<string, PendingCallback>>;
+  /** Accepted reservations by reservationId (as a string); see `reservations.ts`. */
+  readonly reservations: Readonly<Record<string, Reservation>>;
+  /** Connectors shown Reserved because they are kept free for connector-0 reservations. */
+  readonly reservationHolds: readonly number[];
+  /** The Local Authorization List (SendLocalList); see `local_auth_list.ts`. */
+  readonly localList: LocalAuthList;
+  /**
+   * Authorization cache by idTag: filled from Authorize, StartTransaction and StopTransaction
+   * answers while `AuthorizationCacheEnabled` is true, emptied by ClearCache; kept across restarts.
+   */
+  readonly authCache: Readonly<Record<string, AuthCacheEntry>>;
+  /**
+   * A Reset waiting for running transactions to stop and the transaction-related messages to be
+   * delivered (cleared by a restart).
+   */
+  readonly pendingReset: PendingReset | undefined;
 }
 
 /**
@@ -193,5 +241,10 @@ export function initialState(): State {
     signedFirmwareStatus: undefined,
     responseTimeoutMs: 30_000,
     pendingCallbacks: {},
+    reservations: {},
+    reservationHolds: [],
+    localList: { version: 0, entries: {} },
+    authCache: {},
+    pendingReset: undefined,
   };
 }

@@ -9,14 +9,21 @@ import type { ChargePointEvent, EventData } from "../events/mod.ts";
 import { Draft, type Effects } from "./draft.ts";
 import { initialState, newConnector, type State } from "./state.ts";
 import { DEFAULT_CONFIGURATION, intKey } from "./configuration.ts";
+import { canonicalConfiguration } from "./configuration_keys.ts";
 import { failed, linkLost, pump, TIMER_BOOT, TIMER_CALL_TIMEOUT, TIMER_RETRY } from "./outbox.ts";
 import {
   type HandlerEvent,
   raiseSecurityEvent,
   reduceHandler,
   reportStatus,
-  sample,
 } from "./connector_reducer.ts";
+import {
+  alignedFired,
+  armAligned,
+  SAMPLE_TIMER_PREFIX,
+  sampleFired,
+  TIMER_ALIGNED,
+} from "./metering.ts";
 import {
   armHeartbeat,
   callbackCompleted,
@@ -26,6 +33,13 @@ import {
 } from "./inbound.ts";
 import { sendNormal } from "./outbox.ts";
 import { NO_ERRORS } from "./connector_fsm.ts";
+import {
+  expireReservation,
+  reconcileReservations,
+  RESERVATION_TIMER_PREFIX,
+  restoreReservations,
+} from "./reservations.ts";
+import { continuePendingReset, resetWaitElapsed, TIMER_RESET } from "./requests/reset.ts";
 
 /** Timer of the next connection attempt. */
 export const TIMER_RECONNECT = "reconnect";
@@ -66,6 +80,8 @@ export function step(
 ): StepResult {
   const d = new Draft(state, event.id, Date.parse(event.at), options.frames ?? true);
   reduce(d, event);
+  reconcileReservations(d);
+  continuePendingReset(d, event);
   pump(d);
   return { state: d.state, effects: d.effects };
 }
@@ -149,7 +165,11 @@ function start(d: Draft, data: EventData<"ChargePointStarted">): void {
     chargePointId: data.chargePointId,
     csmsUrl: data.csmsUrl,
     callbacks: data.callbacks,
-    config: { ...DEFAULT_CONFIGURATION, ...data.configuration, ...d.state.configChanges },
+    config: {
+      ...DEFAULT_CONFIGURATION,
+      ...canonicalConfiguration(data.configuration),
+      ...d.state.configChanges,
+    },
     bootNotification: data.bootNotification,
     connectors,
     registration: "None",
@@ -163,8 +183,12 @@ function start(d: Draft, data: EventData<"ChargePointStarted">): void {
     responseTimeoutMs: data.responseTimeoutMs,
     // Callbacks of the previous process will not complete: their requests are abandoned.
     pendingCallbacks: {},
+    // The process restarted: a reset that was waiting is done (or moot).
+    pendingReset: undefined,
   });
   resumeSampling(d);
+  armAligned(d);
+  restoreReservations(d);
   d.effects.connect = true;
 }
 
@@ -204,14 +228,21 @@ function timerFired(d: Draft, name: string, due: number): void {
       d.note("no pong before the next ping: connection considered dead");
       d.effects.disconnect = true;
     }
-  } else if (name.startsWith("sample:")) {
-    sample(d, Number(name.slice("sample:".length)));
+  } else if (name === TIMER_RESET) {
+    resetWaitElapsed(d);
+  } else if (name.startsWith(RESERVATION_TIMER_PREFIX)) {
+    expireReservation(d, name);
+  } else if (name.startsWith(SAMPLE_TIMER_PREFIX)) {
+    sampleFired(d, Number(name.slice(SAMPLE_TIMER_PREFIX.length)), due);
+  } else if (name === TIMER_ALIGNED) {
+    alignedFired(d, due);
   } else {
     d.note(`unknown timer ${name} ignored`);
   }
 }
 
-function armPing(d: Draft): void {
+/** Arms the WebSocket ping timer from `WebSocketPingInterval` (0 = off). */
+export function armPing(d: Draft): void {
   const interval = intKey(d.state.config, "WebSocketPingInterval", 0);
   if (interval > 0) d.setTimer(TIMER_PING, d.now + interval * 1000);
   else d.clearTimer(TIMER_PING);

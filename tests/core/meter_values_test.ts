@@ -86,10 +86,12 @@ Deno.test("parseMeasurandList: unknown names and empty items give a reason", () 
     reason: 'unknown measurand "Energy"',
   });
   deepStrictEqual(parseMeasurandList("soc"), { ok: false, reason: 'unknown measurand "soc"' });
-  deepStrictEqual(parseMeasurandList("Voltage.L1"), {
+  deepStrictEqual(parseMeasurandList("Voltage.L9"), {
     ok: false,
-    reason: 'unknown measurand "Voltage.L1"',
+    reason: 'unknown measurand "Voltage.L9"',
   });
+  deepStrictEqual(parseMeasurandList("Voltage.").ok, false);
+  deepStrictEqual(parseMeasurandList("Volt.L1").ok, false);
   for (const csv of ["SoC,", ",SoC", "SoC,,Voltage", ","]) {
     deepStrictEqual(parseMeasurandList(csv), { ok: false, reason: "empty item in measurand list" });
   }
@@ -303,7 +305,7 @@ Deno.test("SoC: Percent, location from the measurement or EV", () => {
   );
 });
 
-Deno.test("Temperature: one value per entry, Celsius, location mapped, invalid location dropped", () => {
+Deno.test("Temperature: one value per entry, Celsius, location mapped or none (not EV)", () => {
   deepStrictEqual(values(data(), ["Temperature"]), []);
   deepStrictEqual(values(data({ temperatureC: [] }), ["Temperature"]), []);
   const out = values(
@@ -319,18 +321,18 @@ Deno.test("Temperature: one value per entry, Celsius, location mapped, invalid l
   );
   deepStrictEqual(out, [
     { value: "41.20", ...P, measurand: "Temperature", location: "Body", unit: "Celsius" },
-    { value: "25.00", ...P, measurand: "Temperature", location: "EV", unit: "Celsius" },
+    { value: "25.00", ...P, measurand: "Temperature", unit: "Celsius" },
     { value: "-3.50", ...P, measurand: "Temperature", location: "Inlet", unit: "Celsius" },
     { value: "60.00", ...P, measurand: "Temperature", unit: "Celsius" },
   ]);
 });
 
-Deno.test("RPM: no unit (none in OCPP 1.6), location from the measurement or EV", () => {
+Deno.test("RPM: no unit (none in OCPP 1.6), location from the measurement or none (not EV)", () => {
   deepStrictEqual(values(data(), ["RPM"]), []);
   deepStrictEqual(values(data({ rpm: { value: 1500, location: "Body" } }), ["RPM"]), [
     { value: "1500.00", ...P, measurand: "RPM", location: "Body" },
   ]);
-  deepStrictEqual(values(data({ rpm: { value: 10 } }), ["RPM"])[0].location, "EV");
+  deepStrictEqual(values(data({ rpm: { value: 10 } }), ["RPM"])[0].location, undefined);
 });
 
 Deno.test("measurands the Measurement cannot provide are skipped, never zero", () => {

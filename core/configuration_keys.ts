@@ -1,0 +1,960 @@
+/**
+ * The registry of configuration keys: every standard key of OCPP 1.6 edition 2 §9 (profiles Core,
+ * LocalAuthListManagement, Reservation, SmartCharging, FirmwareManagement; RemoteTrigger has
+ * none), the keys of the OCPP 1.6 Security Whitepaper, and the implementation keys this library
+ * reads. Each key has its type, unit, access, whether a change needs a reboot, its validation,
+ * its default and a description. `CONFIGURATION.md` is generated from it (`deno task docs`).
+ *
+ * Rules the registry encodes (decisions, see also `CONFIGURATION.md`):
+ *
+ * - **Names are case-insensitive** (as libocpp compares them); the registry spelling is the one
+ *   reported. `WebsocketPingInterval` (libocpp ≤ 0.24) is therefore the same key as the spec's
+ *   `WebSocketPingInterval`.
+ * - **A key exists for the central system** when its profile is supported (Core, Security and
+ *   Implementation keys always; the others when their profile is in the effective
+ *   `SupportedFeatureProfiles`) and it is required or has a value. An optional key without a
+ *   value is absent: the spec gives such keys meaning by their presence ("if this key exists, the
+ *   Charge Point supports …"), so the firmware announces e.g. `LightIntensity` by configuring it.
+ * - **SupportedFeatureProfiles** is `Core,LocalAuthListManagement,Reservation,RemoteTrigger`:
+ *   what the library implements. FirmwareManagement (issue 6, plugins) and SmartCharging (not
+ *   implemented) are left out, so their keys are unknown; firmware that implements them
+ *   configures a longer list.
+ * - **Values are normalised** when a change is accepted: integers without leading zeros or
+ *   signs, booleans in lower case, list items trimmed and joined with `,`.
+ * - **AuthorizationKey** (write-only, secret): the whitepaper's "hexadecimal represented, minimal
+ *   length 16 bytes, at most 40 hexadecimal digits", read with the key string used as the Basic
+ *   password as it is (as libocpp and most central systems do): 16 to 40 hexadecimal digits. The
+ *   validation depends only on the length and on which characters are hex digits, which is what
+ *   the log mask of `secrets.ts` keeps.
+ *
+ * @module
+ */
+import { parseMeasurandList } from "./meter_values.ts";
+
+/** The group a key belongs to: an OCPP 1.6 feature profile, the Security Whitepaper, or ours. */
+export type ConfigurationProfile =
+  | "Core"
+  | "LocalAuthListManagement"
+  | "Reservation"
+  | "SmartCharging"
+  | "FirmwareManagement"
+  | "RemoteTrigger"
+  | "Security"
+  | "Implementation";
+
+/** Who may read and write a key through GetConfiguration / ChangeConfiguration. */
+export type ConfigurationAccess = "ReadOnly" | "ReadWrite" | "WriteOnly";
+
+/**
+ * Type of a value: `integer` (decimal digits), `boolean` (`true`/`false`), `string`,
+ * `measurandList` (comma-separated measurands) or `stringList` (comma-separated items).
+ */
+export type ConfigurationType = "integer" | "boolean" | "string" | "measurandList" | "stringList";
+
+/** Context of a validation: what some keys are checked against. */
+export interface ValidationContext {
+  /** Number of connectors (ids 1..n). */
+  readonly connectors: number;
+  /** The effective configuration. */
+  readonly config: Readonly<Record<string, string>>;
+  /** Values accepted but waiting for a restart (`RebootRequired`). */
+  readonly pending?: Readonly<Record<string, string>>;
+}
+
+/** Result of a validation: the normalised value, or why it is refused. */
+export type ValueCheck =
+  | { readonly ok: true; readonly value: string }
+  | { readonly ok: false; readonly reason: string };
+
+/** One configuration key of the registry. */
+export interface ConfigurationKeyDefinition {
+  /** The key name as the spec spells it. */
+  readonly name: string;
+  /** Profile, whitepaper or implementation. */
+  readonly profile: ConfigurationProfile;
+  /** Type of the value. */
+  readonly type: ConfigurationType;
+  /** Unit of an integer value (`seconds`, `times`, `%`, `Wh`, `items`, `characters`). */
+  readonly unit?: string;
+  /** Access through OCPP. */
+  readonly access: ConfigurationAccess;
+  /** Required by the spec when the profile is supported (optional keys may be absent). */
+  readonly required: boolean;
+  /** A change is answered `RebootRequired` and takes effect at the next start. */
+  readonly rebootRequired: boolean;
+  /** A secret: never written to the log, never reported, never passed to callbacks or notes. */
+  readonly secret: boolean;
+  /** Default value; absent for optional keys the library does not announce by itself. */
+  readonly default?: string;
+  /** The value is not configured but derived (`connectors`: the number of connectors). */
+  readonly derived?: "connectors";
+  /** Smallest integer value. */
+  readonly min?: number;
+  /** Largest integer value. */
+  readonly max?: number;
+  /** Allowed items of a `stringList`, or allowed values of a `string`. */
+  readonly allowed?: readonly string[];
+  /** Human-readable constraint for the docs (beyond type, range and allowed items). */
+  readonly constraint?: string;
+  /** Extra check of the normalised value; returns why it is refused. */
+  readonly check?: (value: string, context: ValidationContext) => string | undefined;
+  /** What the key does, in one or two sentences. */
+  readonly description: string;
+}
+
+/** The feature profiles this version of the library implements (value of SupportedFeatureProfiles). */
+export const SUPPORTED_FEATURE_PROFILES = "Core,LocalAuthListManagement,Reservation,RemoteTrigger";
+
+/** Feature profiles OCPP 1.6 defines (allowed items of SupportedFeatureProfiles). */
+export const FEATURE_PROFILES: readonly string[] = [
+  "Core",
+  "FirmwareManagement",
+  "LocalAuthListManagement",
+  "Reservation",
+  "SmartCharging",
+  "RemoteTrigger",
+];
+
+/** Largest integer accepted for any key (a signed 32-bit integer, as OCPP integers are). */
+export const MAX_INTEGER = 2_147_483_647;
+
+const PHASE_ROTATIONS = ["NotApplicable", "Unknown", "RST", "RTS", "SRT", "STR", "TRS", "TSR"];
+
+function phaseRotation(value: string, context: ValidationContext): string | undefined {
+  const seen = new Set<number>();
+  for (const item of value === "" ? [] : value.split(",")) {
+    const match = /^(\d+)\.(\w+)$/.exec(item);
+    if (match === null || !PHASE_ROTATIONS.includes(match[2])) {
+      return `item ${JSON.stringify(item)} is not <connector>.<${PHASE_ROTATIONS.join("|")}>`;
+    }
+    const connector = Number(match[1]);
+    if (connector > context.connectors) {
+      return `connector ${connector} does not exist (0..${context.connectors})`;
+    }
+    if (seen.has(connector)) return `connector ${connector} is listed twice`;
+    seen.add(connector);
+  }
+  return undefined;
+}
+
+function noDowngrade(value: string, context: ValidationContext): string | undefined {
+  const current = context.pending?.SecurityProfile ?? context.config.SecurityProfile ?? "0";
+  const from = Number.parseInt(current, 10);
+  if (Number.isInteger(from) && Number(value) < from) {
+    return `the security profile cannot be lowered (current ${from})`;
+  }
+  return undefined;
+}
+
+function includesCore(value: string): string | undefined {
+  return value.split(",").includes("Core") ? undefined : "Core must be listed";
+}
+
+/** Defaults shared by the key definitions below. */
+const RW = { access: "ReadWrite", rebootRequired: false, secret: false } as const;
+const RO = { access: "ReadOnly", rebootRequired: false, secret: false } as const;
+const INT = { type: "integer", min: 0, max: MAX_INTEGER } as const;
+const BOOL = { type: "boolean" } as const;
+
+/**
+ * Every configuration key the library knows, in the order GetConfiguration reports them.
+ *
+ * @example
+ * ```ts
+ * import { CONFIGURATION_KEYS } from "./configuration_keys.ts";
+ * const heartbeat = CONFIGURATION_KEYS.find((k) => k.name === "HeartbeatInterval");
+ * console.log(heartbeat?.unit, heartbeat?.default); // "seconds" "300"
+ * ```
+ */
+export const CONFIGURATION_KEYS: readonly ConfigurationKeyDefinition[] = [
+  // ---- Core (OCPP 1.6 §9.1) ------------------------------------------------------------------
+  {
+    name: "AllowOfflineTxForUnknownId",
+    profile: "Core",
+    ...BOOL,
+    ...RW,
+    required: false,
+    default: "false",
+    description:
+      "Offline, an idTag that is neither in the local list nor in the cache is accepted (`authorizeIdToken` answers Accepted).",
+  },
+  {
+    name: "AuthorizationCacheEnabled",
+    profile: "Core",
+    ...BOOL,
+    ...RW,
+    required: false,
+    default: "false",
+    description:
+      "The authorization cache is used. The key exists because the library has a cache; ClearCache is Rejected while it is false.",
+  },
+  {
+    name: "AuthorizeRemoteTxRequests",
+    profile: "Core",
+    ...BOOL,
+    ...RW,
+    required: true,
+    default: "false",
+    description:
+      "A RemoteStartTransaction idTag is authorized like a local one before the transaction starts (`provideToken` gets prevalidated = false).",
+  },
+  {
+    name: "BlinkRepeat",
+    profile: "Core",
+    ...INT,
+    unit: "times",
+    ...RW,
+    required: false,
+    description:
+      "How often the charge point blinks its lights at the end of a session. Firmware with lights announces the key by configuring it.",
+  },
+  {
+    name: "ClockAlignedDataInterval",
+    profile: "Core",
+    ...INT,
+    max: 86_400,
+    unit: "seconds",
+    ...RW,
+    required: true,
+    default: "0",
+    description:
+      "Length of the clock-aligned metering intervals, counted from midnight UTC; 0 = no clock-aligned MeterValues.",
+  },
+  {
+    name: "ConnectionTimeOut",
+    profile: "Core",
+    ...INT,
+    unit: "seconds",
+    ...RW,
+    required: true,
+    default: "60",
+    description:
+      "Time from Preparing until the session is abandoned when no transaction starts; a change calls `setConnectionTimeout`.",
+  },
+  {
+    name: "ConnectorPhaseRotation",
+    profile: "Core",
+    type: "stringList",
+    ...RW,
+    required: true,
+    default: "0.Unknown",
+    constraint:
+      "items `<connector>.<RST|RTS|SRT|STR|TRS|TSR|NotApplicable|Unknown>`, connector 0..n",
+    check: phaseRotation,
+    description:
+      "Phase rotation of each connector relative to its meter (0 = the grid connection). Stored for the central system.",
+  },
+  {
+    name: "ConnectorPhaseRotationMaxLength",
+    profile: "Core",
+    ...INT,
+    unit: "items",
+    ...RO,
+    required: false,
+    description: "Maximum number of items in ConnectorPhaseRotation.",
+  },
+  {
+    name: "GetConfigurationMaxKeys",
+    profile: "Core",
+    ...INT,
+    min: 1,
+    unit: "keys",
+    ...RO,
+    required: true,
+    default: "100",
+    description:
+      "Maximum number of keys a GetConfiguration may ask for; more are answered with the CALLERROR OccurenceConstraintViolation.",
+  },
+  {
+    name: "HeartbeatInterval",
+    profile: "Core",
+    ...INT,
+    unit: "seconds",
+    ...RW,
+    required: true,
+    default: "300",
+    description:
+      "Interval between Heartbeats; 0 = none. Also set by the BootNotification answer. A change re-arms the heartbeat from now.",
+  },
+  {
+    name: "LightIntensity",
+    profile: "Core",
+    ...INT,
+    max: 100,
+    unit: "%",
+    ...RW,
+    required: false,
+    description:
+      "Intensity of the charge point's lights. Firmware with dimmable lights announces the key by configuring it.",
+  },
+  {
+    name: "LocalAuthorizeOffline",
+    profile: "Core",
+    ...BOOL,
+    ...RW,
+    required: true,
+    default: "true",
+    description: "Offline, idTags are authorized from the local list and the cache.",
+  },
+  {
+    name: "LocalPreAuthorize",
+    profile: "Core",
+    ...BOOL,
+    ...RW,
+    required: true,
+    default: "false",
+    description:
+      "Online, an idTag found valid in the local list or the cache starts a transaction without waiting for Authorize.",
+  },
+  {
+    name: "MaxEnergyOnInvalidId",
+    profile: "Core",
+    ...INT,
+    unit: "Wh",
+    ...RW,
+    required: false,
+    description:
+      "Energy still delivered after the idTag of a transaction was found invalid. Announced by firmware that enforces it.",
+  },
+  {
+    name: "MeterValuesAlignedData",
+    profile: "Core",
+    type: "measurandList",
+    ...RW,
+    required: true,
+    default: "Energy.Active.Import.Register",
+    description: "Measurands of the clock-aligned MeterValues.",
+  },
+  {
+    name: "MeterValuesAlignedDataMaxLength",
+    profile: "Core",
+    ...INT,
+    unit: "items",
+    ...RO,
+    required: false,
+    description: "Maximum number of items in MeterValuesAlignedData.",
+  },
+  {
+    name: "MeterValuesSampledData",
+    profile: "Core",
+    type: "measurandList",
+    ...RW,
+    required: true,
+    default: "Energy.Active.Import.Register",
+    description: "Measurands of the periodic MeterValues of a transaction (and of TriggerMessage).",
+  },
+  {
+    name: "MeterValuesSampledDataMaxLength",
+    profile: "Core",
+    ...INT,
+    unit: "items",
+    ...RO,
+    required: false,
+    description: "Maximum number of items in MeterValuesSampledData.",
+  },
+  {
+    name: "MeterValueSampleInterval",
+    profile: "Core",
+    ...INT,
+    unit: "seconds",
+    ...RW,
+    required: true,
+    default: "60",
+    description:
+      "Interval between periodic MeterValues of a transaction; 0 = none. A change re-arms the sampling of running transactions.",
+  },
+  {
+    name: "MinimumStatusDuration",
+    profile: "Core",
+    ...INT,
+    unit: "seconds",
+    ...RW,
+    required: false,
+    default: "0",
+    description: "How long a status must last before a StatusNotification reports it; 0 = at once.",
+  },
+  {
+    name: "NumberOfConnectors",
+    profile: "Core",
+    ...INT,
+    unit: "connectors",
+    ...RO,
+    required: true,
+    derived: "connectors",
+    description: "Number of connectors (the `connectors` option), connector 0 not counted.",
+  },
+  {
+    name: "ResetRetries",
+    profile: "Core",
+    ...INT,
+    unit: "times",
+    ...RW,
+    required: true,
+    default: "1",
+    description:
+      "How often the firmware retries a reset that did not succeed. Stored for the firmware.",
+  },
+  {
+    name: "StopTransactionOnEVSideDisconnect",
+    profile: "Core",
+    ...BOOL,
+    ...RW,
+    required: true,
+    default: "true",
+    description:
+      "Unplugging the cable on the EV side stops the transaction (the firmware decides and reports it).",
+  },
+  {
+    name: "StopTransactionOnInvalidId",
+    profile: "Core",
+    ...BOOL,
+    ...RW,
+    required: true,
+    default: "true",
+    description:
+      "A StartTransaction answered with an idTag status other than Accepted stops the transaction (else charging is paused).",
+  },
+  {
+    name: "StopTxnAlignedData",
+    profile: "Core",
+    type: "measurandList",
+    ...RW,
+    required: true,
+    default: "",
+    description: "Clock-aligned measurands put into StopTransaction's transactionData.",
+  },
+  {
+    name: "StopTxnAlignedDataMaxLength",
+    profile: "Core",
+    ...INT,
+    unit: "items",
+    ...RO,
+    required: false,
+    description: "Maximum number of items in StopTxnAlignedData.",
+  },
+  {
+    name: "StopTxnSampledData",
+    profile: "Core",
+    type: "measurandList",
+    ...RW,
+    required: true,
+    default: "",
+    description: "Sampled measurands put into StopTransaction's transactionData.",
+  },
+  {
+    name: "StopTxnSampledDataMaxLength",
+    profile: "Core",
+    ...INT,
+    unit: "items",
+    ...RO,
+    required: false,
+    description: "Maximum number of items in StopTxnSampledData.",
+  },
+  {
+    name: "SupportedFeatureProfiles",
+    profile: "Core",
+    type: "stringList",
+    ...RO,
+    required: true,
+    default: SUPPORTED_FEATURE_PROFILES,
+    allowed: FEATURE_PROFILES,
+    check: includesCore,
+    constraint: "must contain Core",
+    description:
+      "Feature profiles the charge point implements; keys of other profiles are unknown. Firmware that implements FirmwareManagement or SmartCharging itself lists them.",
+  },
+  {
+    name: "SupportedFeatureProfilesMaxLength",
+    profile: "Core",
+    ...INT,
+    unit: "items",
+    ...RO,
+    required: false,
+    description: "Maximum number of items in SupportedFeatureProfiles.",
+  },
+  {
+    name: "TransactionMessageAttempts",
+    profile: "Core",
+    ...INT,
+    unit: "times",
+    ...RW,
+    required: true,
+    default: "3",
+    description:
+      "How often a transaction message (StartTransaction, StopTransaction, MeterValues) is sent before it is dropped.",
+  },
+  {
+    name: "TransactionMessageRetryInterval",
+    profile: "Core",
+    ...INT,
+    unit: "seconds",
+    ...RW,
+    required: true,
+    default: "60",
+    description:
+      "Wait before resending a failed transaction message, multiplied by the number of attempts so far.",
+  },
+  {
+    name: "UnlockConnectorOnEVSideDisconnect",
+    profile: "Core",
+    ...BOOL,
+    ...RW,
+    required: true,
+    default: "true",
+    description:
+      "The connector is unlocked (`unlockConnector`) when a transaction stops because the EV side was unplugged.",
+  },
+  {
+    name: "WebSocketPingInterval",
+    profile: "Core",
+    ...INT,
+    unit: "seconds",
+    ...RW,
+    required: false,
+    default: "0",
+    description:
+      "Interval between WebSocket pings; 0 = none. A pong must arrive before the next ping. A change re-arms the ping from now.",
+  },
+  // ---- LocalAuthListManagement (§9.2) ----------------------------------------------------------
+  {
+    name: "LocalAuthListEnabled",
+    profile: "LocalAuthListManagement",
+    ...BOOL,
+    ...RW,
+    required: true,
+    default: "true",
+    description: "The Local Authorization List is used.",
+  },
+  {
+    name: "LocalAuthListMaxLength",
+    profile: "LocalAuthListManagement",
+    ...INT,
+    unit: "items",
+    ...RO,
+    required: true,
+    default: "1000",
+    description: "Maximum number of idTags in the Local Authorization List.",
+  },
+  {
+    name: "SendLocalListMaxLength",
+    profile: "LocalAuthListManagement",
+    ...INT,
+    unit: "items",
+    ...RO,
+    required: true,
+    default: "100",
+    description: "Maximum number of idTags in one SendLocalList.",
+  },
+  // ---- Reservation (§9.3) ------------------------------------------------------------------------
+  {
+    name: "ReserveConnectorZeroSupported",
+    profile: "Reservation",
+    ...BOOL,
+    ...RO,
+    required: false,
+    default: "false",
+    description: "ReserveNow may reserve connector 0 (any connector of the charge point).",
+  },
+  // ---- SmartCharging (§9.4): not implemented, hidden unless the profile is listed ----------------
+  {
+    name: "ChargeProfileMaxStackLevel",
+    profile: "SmartCharging",
+    ...INT,
+    ...RO,
+    required: true,
+    default: "10",
+    description: "Largest stackLevel of a charging profile.",
+  },
+  {
+    name: "ChargingScheduleAllowedChargingRateUnit",
+    profile: "SmartCharging",
+    type: "stringList",
+    ...RO,
+    required: true,
+    default: "Current,Power",
+    allowed: ["Current", "Power"],
+    description: "Units a charging schedule may use.",
+  },
+  {
+    name: "ChargingScheduleMaxPeriods",
+    profile: "SmartCharging",
+    ...INT,
+    unit: "items",
+    ...RO,
+    required: true,
+    default: "1440",
+    description: "Maximum number of periods of a charging schedule.",
+  },
+  {
+    name: "ConnectorSwitch3to1PhaseSupported",
+    profile: "SmartCharging",
+    ...BOOL,
+    ...RO,
+    required: false,
+    default: "false",
+    description: "The charge point can switch from 3 to 1 phase during a transaction.",
+  },
+  {
+    name: "MaxChargingProfilesInstalled",
+    profile: "SmartCharging",
+    ...INT,
+    unit: "items",
+    ...RO,
+    required: true,
+    default: "500",
+    description: "Maximum number of installed charging profiles.",
+  },
+  // ---- FirmwareManagement (§9.5): hidden unless the profile is listed ---------------------------
+  {
+    name: "SupportedFileTransferProtocols",
+    profile: "FirmwareManagement",
+    type: "stringList",
+    ...RO,
+    required: false,
+    allowed: ["FTP", "FTPS", "HTTP", "HTTPS", "SFTP"],
+    description:
+      "Protocols for GetDiagnostics/UpdateFirmware transfers; set by the firmware (or plugin) that transfers files.",
+  },
+  // ---- Security Whitepaper ----------------------------------------------------------------------
+  {
+    name: "AdditionalRootCertificateCheck",
+    profile: "Security",
+    ...BOOL,
+    ...RO,
+    required: false,
+    description:
+      "Only one CentralSystemRootCertificate (plus a fallback) may be installed, and a new one must be signed by the old. Announced by firmware with certificate management.",
+  },
+  {
+    name: "AuthorizationKey",
+    profile: "Security",
+    type: "string",
+    unit: "characters",
+    access: "WriteOnly",
+    rebootRequired: false,
+    secret: true,
+    required: true,
+    min: 16,
+    max: 40,
+    constraint: "16 to 40 hexadecimal digits",
+    check: (value) =>
+      /^[0-9A-Fa-f]*$/.test(value) ? undefined : "only hexadecimal digits are allowed",
+    description:
+      "Password of HTTP Basic authentication (security profiles 1 and 2), used as it is from the next connection. Never reported, logged or passed to callbacks.",
+  },
+  {
+    name: "CertificateSignedMaxChainSize",
+    profile: "Security",
+    ...INT,
+    max: 10_000,
+    unit: "characters",
+    ...RO,
+    required: false,
+    description: "Maximum size of the certificateChain of CertificateSigned.",
+  },
+  {
+    name: "CertificateStoreMaxLength",
+    profile: "Security",
+    ...INT,
+    unit: "items",
+    ...RO,
+    required: false,
+    description: "Maximum number of root certificates that can be installed.",
+  },
+  {
+    name: "CpoName",
+    profile: "Security",
+    type: "string",
+    ...RW,
+    required: false,
+    description:
+      "Name of the charge point operator, put into certificate signing requests. Announced by firmware with certificate management.",
+  },
+  {
+    name: "SecurityProfile",
+    profile: "Security",
+    ...INT,
+    max: 3,
+    access: "ReadWrite",
+    rebootRequired: true,
+    secret: false,
+    required: true,
+    default: "0",
+    check: noDowngrade,
+    constraint: "no lower than the current (or pending) profile",
+    description:
+      "Security profile of the connection (0 none, 1 Basic auth, 2 TLS + Basic auth, 3 TLS client certificate). A raise is stored and applies when the firmware restarts the charge point with the matching transport (told by `configurationKeyChanged`).",
+  },
+  // ---- Implementation keys (not in the spec) -------------------------------------------------
+  {
+    name: "DisableSecurityEventNotifications",
+    profile: "Implementation",
+    ...BOOL,
+    ...RW,
+    required: true,
+    default: "false",
+    description:
+      "SecurityEventNotifications are not sent to the central system (security events are still logged).",
+  },
+  {
+    name: "RetryBackoffRandomRange",
+    profile: "Implementation",
+    ...INT,
+    unit: "seconds",
+    ...RW,
+    required: true,
+    default: "10",
+    description: "Largest random delay added to each reconnection wait.",
+  },
+  {
+    name: "RetryBackoffRepeatTimes",
+    profile: "Implementation",
+    ...INT,
+    unit: "times",
+    ...RW,
+    required: true,
+    default: "3",
+    description: "How often the reconnection wait is doubled.",
+  },
+  {
+    name: "RetryBackoffWaitMinimum",
+    profile: "Implementation",
+    ...INT,
+    unit: "seconds",
+    ...RW,
+    required: true,
+    default: "3",
+    description: "Reconnection wait after the first failed attempt (before doubling).",
+  },
+  {
+    name: "WaitForStopTransactionsOnResetTimeout",
+    profile: "Implementation",
+    ...INT,
+    unit: "seconds",
+    ...RW,
+    required: true,
+    default: "60",
+    description:
+      "How long an accepted Reset waits for the StopTransactions of running transactions to be delivered.",
+  },
+];
+
+const BY_LOWER_NAME: ReadonlyMap<string, ConfigurationKeyDefinition> = new Map(
+  CONFIGURATION_KEYS.map((k) => [k.name.toLowerCase(), k]),
+);
+
+/**
+ * The definition of key `name`, compared case-insensitively; `undefined` for an unknown key.
+ *
+ * @example
+ * ```ts
+ * import { findConfigurationKey } from "./configuration_keys.ts";
+ * console.log(findConfigurationKey("websocketpinginterval")?.name); // "WebSocketPingInterval"
+ * console.log(findConfigurationKey("Foo")); // undefined
+ * ```
+ */
+export function findConfigurationKey(name: string): ConfigurationKeyDefinition | undefined {
+  return BY_LOWER_NAME.get(name.toLowerCase());
+}
+
+/**
+ * Whether `name` is a secret key (compared case-insensitively, surrounding spaces ignored).
+ *
+ * @example
+ * ```ts
+ * import { isSecretKey } from "./configuration_keys.ts";
+ * console.log(isSecretKey("authorizationkey"), isSecretKey("HeartbeatInterval")); // true false
+ * ```
+ */
+export function isSecretKey(name: string): boolean {
+  return findConfigurationKey(name.trim())?.secret === true;
+}
+
+/**
+ * The configuration with every registry key spelled as the registry spells it (other keys are
+ * kept as given). Used on the constructor's configuration, so `heartbeatinterval` or
+ * `WebsocketPingInterval` reach the core as `HeartbeatInterval` and `WebSocketPingInterval`.
+ *
+ * @example
+ * ```ts
+ * import { canonicalConfiguration } from "./configuration_keys.ts";
+ * console.log(canonicalConfiguration({ WebsocketPingInterval: "30", Vendor: "x" }));
+ * // { WebSocketPingInterval: "30", Vendor: "x" }
+ * ```
+ */
+export function canonicalConfiguration(
+  config: Readonly<Record<string, string>>,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(config)) {
+    out[findConfigurationKey(key)?.name ?? key] = value;
+  }
+  return out;
+}
+
+/**
+ * Whether the profile of `key` is supported by the effective configuration: Core, Security and
+ * Implementation keys always, the others when their profile is listed in SupportedFeatureProfiles.
+ *
+ * @example
+ * ```ts
+ * import { findConfigurationKey, profileSupported } from "./configuration_keys.ts";
+ * const key = findConfigurationKey("ChargeProfileMaxStackLevel")!;
+ * console.log(profileSupported(key, { SupportedFeatureProfiles: "Core" })); // false
+ * ```
+ */
+export function profileSupported(
+  key: ConfigurationKeyDefinition,
+  config: Readonly<Record<string, string>>,
+): boolean {
+  if (key.profile === "Core" || key.profile === "Security" || key.profile === "Implementation") {
+    return true;
+  }
+  const profiles = config.SupportedFeatureProfiles ?? SUPPORTED_FEATURE_PROFILES;
+  const wanted = key.profile.toLowerCase();
+  return profiles.split(",").some((p) => p.trim().toLowerCase() === wanted);
+}
+
+/**
+ * The value of `key` in effect: derived (NumberOfConnectors), else the configured value, else
+ * `undefined`. Never call it to report a secret.
+ *
+ * @example
+ * ```ts
+ * import { effectiveValue, findConfigurationKey } from "./configuration_keys.ts";
+ * console.log(effectiveValue(findConfigurationKey("NumberOfConnectors")!, {}, 2)); // "2"
+ * ```
+ */
+export function effectiveValue(
+  key: ConfigurationKeyDefinition,
+  config: Readonly<Record<string, string>>,
+  connectors: number,
+): string | undefined {
+  if (key.derived === "connectors") return String(connectors);
+  return config[key.name];
+}
+
+/**
+ * Whether `key` exists for the central system: its profile is supported and it is required,
+ * derived, or has a value (an optional key without a value is absent).
+ *
+ * @example
+ * ```ts
+ * import { findConfigurationKey, keyExists } from "./configuration_keys.ts";
+ * console.log(keyExists(findConfigurationKey("LightIntensity")!, {})); // false
+ * console.log(keyExists(findConfigurationKey("LightIntensity")!, { LightIntensity: "50" })); // true
+ * ```
+ */
+export function keyExists(
+  key: ConfigurationKeyDefinition,
+  config: Readonly<Record<string, string>>,
+): boolean {
+  if (!profileSupported(key, config)) return false;
+  return key.required || key.derived !== undefined || config[key.name] !== undefined;
+}
+
+function splitList(value: string): string[] {
+  return value.trim() === "" ? [] : value.split(",").map((item) => item.trim());
+}
+
+/**
+ * Validates and normalises `value` for `key`: the type, the range or allowed items, the
+ * `<key>MaxLength` item limit when that key is configured, and the key's own check. The reason
+ * of a refusal never contains the value of a secret key.
+ *
+ * @example
+ * ```ts
+ * import { findConfigurationKey, validateConfigurationValue } from "./configuration_keys.ts";
+ * const ctx = { connectors: 2, config: {} };
+ * const key = findConfigurationKey("HeartbeatInterval")!;
+ * console.log(validateConfigurationValue(key, " 0120", ctx)); // { ok: true, value: "120" }
+ * console.log(validateConfigurationValue(key, "-1", ctx).ok); // false
+ * ```
+ */
+export function validateConfigurationValue(
+  key: ConfigurationKeyDefinition,
+  value: string,
+  context: ValidationContext,
+): ValueCheck {
+  const refuse = (reason: string): ValueCheck => ({ ok: false, reason });
+  let normalised: string;
+  switch (key.type) {
+    case "integer": {
+      const trimmed = value.trim();
+      if (!/^\d{1,10}$/.test(trimmed)) return refuse("not a non-negative integer");
+      const n = Number.parseInt(trimmed, 10);
+      const min = key.min ?? 0;
+      const max = key.max ?? MAX_INTEGER;
+      if (n < min || n > max) return refuse(`must be between ${min} and ${max}`);
+      normalised = String(n);
+      break;
+    }
+    case "boolean": {
+      const lower = value.trim().toLowerCase();
+      if (lower !== "true" && lower !== "false") return refuse("must be true or false");
+      normalised = lower;
+      break;
+    }
+    case "string": {
+      // Not trimmed: spaces may be part of a name or a password.
+      if (key.min !== undefined && value.length < key.min) {
+        return refuse(`must have at least ${key.min} characters`);
+      }
+      if (key.max !== undefined && value.length > key.max) {
+        return refuse(`must have at most ${key.max} characters`);
+      }
+      if (key.allowed !== undefined && !key.allowed.includes(value)) {
+        return refuse(`must be one of ${key.allowed.join(", ")}`);
+      }
+      normalised = value;
+      break;
+    }
+    case "measurandList": {
+      const parsed = parseMeasurandList(value);
+      if (!parsed.ok) return refuse(parsed.reason);
+      normalised = parsed.measurands.join(",");
+      break;
+    }
+    case "stringList": {
+      const items = splitList(value);
+      if (items.some((item) => item === "")) return refuse("empty item in list");
+      if (key.allowed !== undefined) {
+        const bad = items.find((item) => !key.allowed?.includes(item));
+        if (bad !== undefined) {
+          return refuse(`item ${JSON.stringify(bad)} is not one of ${key.allowed.join(", ")}`);
+        }
+      }
+      if (new Set(items).size !== items.length) return refuse("an item is listed twice");
+      normalised = items.join(",");
+      break;
+    }
+  }
+  if (key.type === "measurandList" || key.type === "stringList") {
+    const limit = context.config[`${key.name}MaxLength`];
+    const count = normalised === "" ? 0 : normalised.split(",").length;
+    if (limit !== undefined && /^\d+$/.test(limit.trim()) && count > Number(limit)) {
+      return refuse(`${count} items, at most ${Number(limit)} allowed (${key.name}MaxLength)`);
+    }
+  }
+  const problem = key.check?.(normalised, context);
+  return problem === undefined ? { ok: true, value: normalised } : refuse(problem);
+}
+
+/**
+ * The default values of the registry (keys without a default, secrets and derived keys left
+ * out): the base of `DEFAULT_CONFIGURATION`.
+ *
+ * @example
+ * ```ts
+ * import { registryDefaults } from "./configuration_keys.ts";
+ * console.log(registryDefaults().SupportedFeatureProfiles);
+ * // "Core,LocalAuthListManagement,Reservation,RemoteTrigger"
+ * ```
+ */
+export function registryDefaults(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of CONFIGURATION_KEYS) {
+    if (key.default !== undefined && !key.secret) out[key.name] = key.default;
+  }
+  return out;
+}

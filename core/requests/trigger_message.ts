@@ -1,0 +1,124 @@
+/**
+ * TriggerMessage (Remote Trigger). The answer goes out first, then the requested message, at the
+ * front of the outbox (allowed while the registration is Pending):
+ *
+ * - BootNotification: the BootNotification fields (its answer is handled like any other).
+ * - DiagnosticsStatusNotification / FirmwareStatusNotification: the last status (initially Idle).
+ * - Heartbeat.
+ * - MeterValues: context `Trigger`, the measurands of `MeterValuesSampledData`, from the latest
+ *   measurement of the connector (without connectorId: of every connector 0..n that has one, one
+ *   message each); `Rejected` when there is none. The CSMS transactionId is included when a
+ *   transaction runs on the connector and its id is known.
+ * - StatusNotification: the current status with the latest error (without connectorId: connectors
+ *   0..n, in order).
+ *
+ * `connectorId` is checked (0..n, else `Rejected`) only for MeterValues and StatusNotification;
+ * for the other messages it is not relevant and ignored (OCPP 1.6 §5.17).
+ *
+ * @module
+ */
+import type { Draft } from "../draft.ts";
+import type { ActionName } from "../ocpp/actions.ts";
+import { currentStatus } from "../connector_fsm.ts";
+import { meterValueFor } from "../metering.ts";
+import { sendTriggered } from "../outbox.ts";
+import { defineRequest, type RequestHandler } from "./request_handler.ts";
+
+type Message = { readonly action: ActionName; readonly payload: Record<string, unknown> };
+
+function statusNotification(d: Draft, connectorId: number): Message {
+  const c = d.connector(connectorId);
+  const fields = currentStatus(c.stored, c.errors);
+  // Same field order as every other StatusNotification of the charge point.
+  const payload: Record<string, unknown> = {
+    connectorId,
+    errorCode: fields.errorCode,
+    status: fields.status,
+  };
+  if (fields.info !== undefined) payload.info = fields.info;
+  payload.timestamp = d.isoNow();
+  if (fields.vendorId !== undefined) payload.vendorId = fields.vendorId;
+  if (fields.vendorErrorCode !== undefined) payload.vendorErrorCode = fields.vendorErrorCode;
+  return { action: "StatusNotification", payload };
+}
+
+function meterValues(d: Draft, connectorId: number): Message | undefined {
+  const c = d.connector(connectorId);
+  const meterValue = meterValueFor(d, connectorId, "Trigger");
+  if (meterValue === undefined) return undefined;
+  const payload: Record<string, unknown> = { connectorId };
+  const transactionId = c.transaction === undefined
+    ? undefined
+    : d.state.transactionIds[c.transaction.ref];
+  if (transactionId !== undefined) payload.transactionId = transactionId;
+  payload.meterValue = [meterValue];
+  return { action: "MeterValues", payload };
+}
+
+/** The messages to send, or why the request is rejected. */
+function messagesFor(
+  d: Draft,
+  requested: string,
+  connectorId: number | undefined,
+): Message[] | string {
+  const count = d.state.connectors.length - 1;
+  const all = Array.from({ length: count + 1 }, (_, i) => i);
+  switch (requested) {
+    case "BootNotification":
+      return [{ action: "BootNotification", payload: { ...d.state.bootNotification } }];
+    case "Heartbeat":
+      return [{ action: "Heartbeat", payload: {} }];
+    case "DiagnosticsStatusNotification":
+      return [{
+        action: "DiagnosticsStatusNotification",
+        payload: { status: d.state.diagnosticsStatus },
+      }];
+    case "FirmwareStatusNotification":
+      return [{
+        action: "FirmwareStatusNotification",
+        payload: { status: d.state.firmwareStatus },
+      }];
+  }
+  if (connectorId !== undefined && (connectorId < 0 || connectorId > count)) {
+    return `connector ${connectorId} is not a connector 0..${count}`;
+  }
+  const ids = connectorId === undefined ? all : [connectorId];
+  if (requested === "StatusNotification") return ids.map((id) => statusNotification(d, id));
+  const messages: Message[] = [];
+  for (const id of ids) {
+    const m = meterValues(d, id);
+    if (m !== undefined) messages.push(m);
+  }
+  if (messages.length === 0) {
+    return connectorId === undefined
+      ? "no connector has a measurement with the sampled measurands"
+      : `connector ${connectorId} has no measurement with the sampled measurands`;
+  }
+  return messages;
+}
+
+/**
+ * Handler of TriggerMessage.
+ *
+ * @example
+ * ```ts
+ * import { triggerMessageRequest } from "./trigger_message.ts";
+ * console.log(typeof triggerMessageRequest.handle); // "function"
+ * ```
+ */
+export const triggerMessageRequest: RequestHandler<"TriggerMessage"> = defineRequest(
+  "TriggerMessage",
+  {
+    handle(d, id, request) {
+      const messages = messagesFor(d, request.requestedMessage, request.connectorId);
+      if (typeof messages === "string") {
+        d.note(`TriggerMessage ${request.requestedMessage} rejected: ${messages}`);
+        d.reply(id, { status: "Rejected" });
+        return;
+      }
+      d.reply(id, { status: "Accepted" });
+      // Each triggered CALL goes to the front of the outbox: queue them last first.
+      for (const m of [...messages].reverse()) sendTriggered(d, m.action, m.payload);
+    },
+  },
+);
