@@ -56,6 +56,16 @@ export type {
   TransactionState,
 } from "./core/state.ts";
 export { Queue } from "./core/persistent_queue.ts";
+export type {
+  Location,
+  Measurand,
+  MeterValue,
+  Phase,
+  ReadingContext,
+  SampledValue,
+  UnitOfMeasure,
+  ValueFormat,
+} from "./core/meter_values.ts";
 export type { Reservation, ReservationCheck } from "./core/reservations.ts";
 export type { LocalAuthList, LocalListEntry } from "./core/local_auth_list.ts";
 export type { ActionName } from "./core/ocpp/actions.ts";

@@ -471,7 +471,9 @@ export class ChargePoint {
     ) {
       throw new InvalidArgumentError("connector", connector, this.#range(false));
     }
-    if (typeof idTag !== "string") throw new InvalidArgumentError("idTag", idTag, "must be a string");
+    if (typeof idTag !== "string") {
+      throw new InvalidArgumentError("idTag", idTag, "must be a string");
+    }
     const parent = parentIdTag ??
       knownParent(this.#state, idTag, this.#clock.now() + this.#state.timeOffsetMs);
     return reservationCheck(this.#state, connector, idTag, parent);

@@ -29,9 +29,17 @@
  *
  * @module
  */
-import { parseMeasurandList } from "./meter_values.ts";
+import { validateMeasurandKey } from "./meter_values.ts";
 
-/** The group a key belongs to: an OCPP 1.6 feature profile, the Security Whitepaper, or ours. */
+/**
+ * The group a key belongs to: an OCPP 1.6 feature profile, the Security Whitepaper, or ours.
+ *
+ * @example
+ * ```ts
+ * import type { ConfigurationProfile } from "./configuration_keys.ts";
+ * const profile: ConfigurationProfile = "LocalAuthListManagement";
+ * ```
+ */
 export type ConfigurationProfile =
   | "Core"
   | "LocalAuthListManagement"
@@ -42,16 +50,38 @@ export type ConfigurationProfile =
   | "Security"
   | "Implementation";
 
-/** Who may read and write a key through GetConfiguration / ChangeConfiguration. */
+/**
+ * Who may read and write a key through GetConfiguration / ChangeConfiguration.
+ *
+ * @example
+ * ```ts
+ * import type { ConfigurationAccess } from "./configuration_keys.ts";
+ * const access: ConfigurationAccess = "WriteOnly";
+ * ```
+ */
 export type ConfigurationAccess = "ReadOnly" | "ReadWrite" | "WriteOnly";
 
 /**
  * Type of a value: `integer` (decimal digits), `boolean` (`true`/`false`), `string`,
  * `measurandList` (comma-separated measurands) or `stringList` (comma-separated items).
+ *
+ * @example
+ * ```ts
+ * import type { ConfigurationType } from "./configuration_keys.ts";
+ * const type: ConfigurationType = "measurandList";
+ * ```
  */
 export type ConfigurationType = "integer" | "boolean" | "string" | "measurandList" | "stringList";
 
-/** Context of a validation: what some keys are checked against. */
+/**
+ * Context of a validation: what some keys are checked against.
+ *
+ * @example
+ * ```ts
+ * import type { ValidationContext } from "./configuration_keys.ts";
+ * const context: ValidationContext = { connectors: 2, config: { SecurityProfile: "1" } };
+ * ```
+ */
 export interface ValidationContext {
   /** Number of connectors (ids 1..n). */
   readonly connectors: number;
@@ -61,12 +91,32 @@ export interface ValidationContext {
   readonly pending?: Readonly<Record<string, string>>;
 }
 
-/** Result of a validation: the normalised value, or why it is refused. */
+/**
+ * Result of a validation: the normalised value, or why it is refused.
+ *
+ * @example
+ * ```ts
+ * import type { ValueCheck } from "./configuration_keys.ts";
+ * const check: ValueCheck = { ok: false, reason: "must be true or false" };
+ * ```
+ */
 export type ValueCheck =
   | { readonly ok: true; readonly value: string }
   | { readonly ok: false; readonly reason: string };
 
-/** One configuration key of the registry. */
+/**
+ * One configuration key of the registry.
+ *
+ * @example
+ * ```ts
+ * import type { ConfigurationKeyDefinition } from "./configuration_keys.ts";
+ * const key: ConfigurationKeyDefinition = {
+ *   name: "VendorLedColour", profile: "Implementation", type: "string", access: "ReadWrite",
+ *   required: false, rebootRequired: false, secret: false, allowed: ["red", "green"],
+ *   description: "Colour of the status LED.",
+ * };
+ * ```
+ */
 export interface ConfigurationKeyDefinition {
   /** The key name as the spec spells it. */
   readonly name: string;
@@ -102,10 +152,26 @@ export interface ConfigurationKeyDefinition {
   readonly description: string;
 }
 
-/** The feature profiles this version of the library implements (value of SupportedFeatureProfiles). */
+/**
+ * The feature profiles this version of the library implements (value of SupportedFeatureProfiles).
+ *
+ * @example
+ * ```ts
+ * import { SUPPORTED_FEATURE_PROFILES } from "./configuration_keys.ts";
+ * console.log(SUPPORTED_FEATURE_PROFILES.split(",").includes("SmartCharging")); // false
+ * ```
+ */
 export const SUPPORTED_FEATURE_PROFILES = "Core,LocalAuthListManagement,Reservation,RemoteTrigger";
 
-/** Feature profiles OCPP 1.6 defines (allowed items of SupportedFeatureProfiles). */
+/**
+ * Feature profiles OCPP 1.6 defines (allowed items of SupportedFeatureProfiles).
+ *
+ * @example
+ * ```ts
+ * import { FEATURE_PROFILES } from "./configuration_keys.ts";
+ * console.log(FEATURE_PROFILES.length); // 6
+ * ```
+ */
 export const FEATURE_PROFILES: readonly string[] = [
   "Core",
   "FirmwareManagement",
@@ -115,7 +181,15 @@ export const FEATURE_PROFILES: readonly string[] = [
   "RemoteTrigger",
 ];
 
-/** Largest integer accepted for any key (a signed 32-bit integer, as OCPP integers are). */
+/**
+ * Largest integer accepted for any key (a signed 32-bit integer, as OCPP integers are).
+ *
+ * @example
+ * ```ts
+ * import { MAX_INTEGER } from "./configuration_keys.ts";
+ * console.log(MAX_INTEGER === 2 ** 31 - 1); // true
+ * ```
+ */
 export const MAX_INTEGER = 2_147_483_647;
 
 const PHASE_ROTATIONS = ["NotApplicable", "Unknown", "RST", "RTS", "SRT", "STR", "TRS", "TSR"];
@@ -910,9 +984,10 @@ export function validateConfigurationValue(
       break;
     }
     case "measurandList": {
-      const parsed = parseMeasurandList(value);
+      // Only measurands (and phases) this charge point can produce are accepted.
+      const parsed = validateMeasurandKey(value);
       if (!parsed.ok) return refuse(parsed.reason);
-      normalised = parsed.measurands.join(",");
+      normalised = parsed.value;
       break;
     }
     case "stringList": {

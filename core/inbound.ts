@@ -4,25 +4,16 @@
  * @module
  */
 import type { Draft } from "./draft.ts";
+import { armHeartbeat } from "./link_timers.ts";
 import { MAX_MESSAGE_ID_LENGTH, parseFrame, validateCall, validateResult } from "./rpc_frame.ts";
 import { failed, pump, scheduleBoot, takeInFlight, TIMER_BOOT } from "./outbox.ts";
 import { armSampling, raiseSecurityEvent, reportStatus } from "./connector_reducer.ts";
 import { REQUEST_HANDLERS } from "./requests/mod.ts";
 import { rememberIdTagInfo } from "./requests/clear_cache.ts";
 import type { EventData } from "../events/mod.ts";
-import { boolKey, intKey } from "./configuration.ts";
+import { boolKey } from "./configuration.ts";
 import type { OutgoingCall } from "./state.ts";
 import { armAligned } from "./metering.ts";
-
-/** Timer of the periodic Heartbeat. */
-export const TIMER_HEARTBEAT = "heartbeat";
-
-/** Arms the heartbeat timer from `HeartbeatInterval` (0 = off). */
-export function armHeartbeat(d: Draft): void {
-  const interval = intKey(d.state.config, "HeartbeatInterval", 0);
-  if (interval > 0) d.setTimer(TIMER_HEARTBEAT, d.now + interval * 1000);
-  else d.clearTimer(TIMER_HEARTBEAT);
-}
 
 /** Takes the central system's clock from a `currentTime` field. */
 function takeTime(d: Draft, currentTime: unknown): void {

@@ -13,9 +13,12 @@
  * that is not a string is replaced by a value of the same JSON type (`0`, `[]`, `{}`) so schema
  * errors keep their code. Masking is idempotent: a masked frame masks to itself.
  *
- * The rest of the frame text is kept byte for byte (only the value tokens change). A text that
+ * What is masked: the `value` members of every JSON object of the frame whose `key` member is a
+ * secret key name (case-insensitively, JSON escapes decoded), so malformed frames (wrong arity,
+ * wrong message type) are covered too. The rest of the text is kept byte for byte. A text that
  * mentions `AuthorizationKey` but is not JSON is masked entirely (`*` for every character): it is
- * answered with a FormationViolation either way.
+ * answered with a FormationViolation and id `"-1"` either way (only the parser's description,
+ * which quotes the text, differs, and must not quote the secret).
  *
  * @module
  */
@@ -23,7 +26,15 @@ import type { RecordedEvent } from "../events/envelope.ts";
 import { isSecretKey } from "./configuration_keys.ts";
 import type { Redact } from "./jsonl.ts";
 
-/** The value passed instead of a secret (e.g. to `configurationKeyChanged`). */
+/**
+ * The value passed instead of a secret (e.g. to `configurationKeyChanged`).
+ *
+ * @example
+ * ```ts
+ * import { REDACTED } from "./secrets.ts";
+ * console.log(REDACTED); // "********"
+ * ```
+ */
 export const REDACTED = "********";
 
 /**
@@ -45,7 +56,15 @@ export function maskSecretValue(value: string): string {
   return out;
 }
 
-/** A received frame after redaction. */
+/**
+ * A received frame after redaction.
+ *
+ * @example
+ * ```ts
+ * import type { RedactedFrame } from "./secrets.ts";
+ * const r: RedactedFrame = { text: '[2,"1","Heartbeat",{}]' };
+ * ```
+ */
 export interface RedactedFrame {
   /** The text to log (the input when it carries no secret). */
   readonly text: string;

@@ -7,6 +7,7 @@
  */
 import type { ChargePointEvent, EventData } from "../events/mod.ts";
 import { Draft, type Effects } from "./draft.ts";
+import { armHeartbeat, armPing, TIMER_HEARTBEAT, TIMER_PING, TIMER_PONG } from "./link_timers.ts";
 import { initialState, newConnector, type State } from "./state.ts";
 import { DEFAULT_CONFIGURATION, intKey } from "./configuration.ts";
 import { canonicalConfiguration } from "./configuration_keys.ts";
@@ -24,13 +25,7 @@ import {
   sampleFired,
   TIMER_ALIGNED,
 } from "./metering.ts";
-import {
-  armHeartbeat,
-  callbackCompleted,
-  receiveFrame,
-  resumeSampling,
-  TIMER_HEARTBEAT,
-} from "./inbound.ts";
+import { callbackCompleted, receiveFrame, resumeSampling } from "./inbound.ts";
 import { sendNormal } from "./outbox.ts";
 import { NO_ERRORS } from "./connector_fsm.ts";
 import {
@@ -43,10 +38,6 @@ import { continuePendingReset, resetWaitElapsed, TIMER_RESET } from "./requests/
 
 /** Timer of the next connection attempt. */
 export const TIMER_RECONNECT = "reconnect";
-/** Timer of the next WebSocket ping. */
-export const TIMER_PING = "ping";
-/** Timer by which the pong of the last ping must have arrived. */
-export const TIMER_PONG = "pongTimeout";
 
 /** The result of folding one event. */
 export interface StepResult {
@@ -239,13 +230,6 @@ function timerFired(d: Draft, name: string, due: number): void {
   } else {
     d.note(`unknown timer ${name} ignored`);
   }
-}
-
-/** Arms the WebSocket ping timer from `WebSocketPingInterval` (0 = off). */
-export function armPing(d: Draft): void {
-  const interval = intKey(d.state.config, "WebSocketPingInterval", 0);
-  if (interval > 0) d.setTimer(TIMER_PING, d.now + interval * 1000);
-  else d.clearTimer(TIMER_PING);
 }
 
 function opened(d: Draft): void {

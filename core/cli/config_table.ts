@@ -12,7 +12,15 @@ import {
   SUPPORTED_FEATURE_PROFILES,
 } from "../configuration_keys.ts";
 
-/** Path of the generated file, relative to the repository root. */
+/**
+ * Path of the generated file, relative to the repository root.
+ *
+ * @example
+ * ```ts
+ * import { CONFIGURATION_MD } from "./config_table.ts";
+ * console.log(CONFIGURATION_MD.pathname.endsWith("/CONFIGURATION.md")); // true
+ * ```
+ */
 export const CONFIGURATION_MD = new URL("../../CONFIGURATION.md", import.meta.url);
 
 function cell(text: string): string {

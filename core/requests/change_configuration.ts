@@ -34,9 +34,8 @@ import {
   validateConfigurationValue,
 } from "../configuration_keys.ts";
 import { REDACTED } from "../secrets.ts";
-import { armHeartbeat } from "../inbound.ts";
 import { meteringConfigChanged } from "../metering.ts";
-import { armPing } from "../step.ts";
+import { armHeartbeat, armPing } from "../link_timers.ts";
 import { defineRequest, type RequestHandler } from "./request_handler.ts";
 
 /** What changes at once when an accepted key changes. */

@@ -60,7 +60,7 @@ function vendorKeys(config: Readonly<Record<string, string>>): string[] {
  * Handler of GetConfiguration.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { getConfigurationRequest } from "./get_configuration.ts";
  * console.log(typeof getConfigurationRequest.handle); // "function"
  * ```

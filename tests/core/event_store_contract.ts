@@ -86,7 +86,9 @@ export function storageError(fn: () => unknown, code: string): StorageError {
 export function runEventStoreContract(
   name: string,
   makeStore: () => Promise<EventStoreFixture>,
+  options: { readonly bulk?: number } = {},
 ): void {
+  const bulk = options.bulk ?? 10_000;
   function contract(title: string, body: (store: EventStore) => void | Promise<void>): void {
     Deno.test(`${name} contract: ${title}`, async () => {
       const fixture = await makeStore();
@@ -193,8 +195,8 @@ export function runEventStoreContract(
     storageError(() => iterator.next(), "STORAGE_READ_FAILED");
   });
 
-  contract("10 000 events round trip", (store) => {
-    const n = 10_000;
+  contract(`${bulk} events round trip`, (store) => {
+    const n = bulk;
     for (let seq = 1; seq <= n; seq++) store.append(eventAt(seq));
     equal(store.lastSeq(), n);
     let expected = 1;

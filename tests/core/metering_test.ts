@@ -545,3 +545,54 @@ Deno.test("armAligned / meteringConfigChanged / meterValueFor on a draft", () =>
   alignedFired(d, d.now);
   assert.equal(d.state.outbox.size, 0);
 });
+
+Deno.test("fold: ChangeConfiguration of a measurand list: invalid refused with the reason noted, phases used", () => {
+  const s = preamble({ MeterValueSampleInterval: "60" });
+  const refused = s.add("FrameReceived", {
+    text: JSON.stringify([2, "c1", "ChangeConfiguration", {
+      key: "MeterValuesSampledData",
+      value: "Energy.Active.Import.Register,Energy",
+    }]),
+  });
+  assert.deepEqual(JSON.parse(refused.effects.frames[0]!), [3, "c1", { status: "Rejected" }]);
+  assert.match(
+    refused.effects.notes.join("\n"),
+    /MeterValuesSampledData.*unknown measurand "Energy"/,
+  );
+  const answer = s.csmsCall("ChangeConfiguration", {
+    key: "MeterValuesSampledData",
+    value: "Current.Import.L3 , SoC",
+  });
+  assert.deepEqual(answer.answer, { status: "Accepted" });
+  assert.equal(s.state.config.MeterValuesSampledData, "Current.Import.L3,SoC");
+  s.add("MeterValuesMeasured", {
+    connector: 1,
+    measurement: { ...FULL, powerMeter: { ...FULL.powerMeter, timestamp: iso(s.now) } },
+  });
+  s.add("TransactionStarted", {
+    connector: 1,
+    sessionId: "s",
+    idToken: "TAG",
+    meterStartWh: 0,
+    timestamp: iso(s.now),
+  });
+  s.drain();
+  const sent = [...callsIn(s.fire("sample:1").effects.frames), ...s.drain()];
+  const [p] = meterValuesOf(sent);
+  assert.deepEqual(
+    (p.meterValue as MeterValue[])[0].sampledValue.map((v) => [v.measurand, v.phase, v.value]),
+    [["Current.Import", "L3", "14.00"], ["SoC", undefined, "42.00"]],
+  );
+});
+
+Deno.test("fold: ChangeConfiguration of ClockAlignedDataInterval arms and disarms the clock timer", () => {
+  const s = preamble({});
+  assert.equal(s.state.timers[TIMER_ALIGNED], undefined, "0 by default: off");
+  assert.deepEqual(
+    s.csmsCall("ChangeConfiguration", { key: "ClockAlignedDataInterval", value: "60" }).answer,
+    { status: "Accepted" },
+  );
+  assert.equal(s.state.timers[TIMER_ALIGNED], nextClockBoundary(s.now, 60));
+  s.csmsCall("ChangeConfiguration", { key: "ClockAlignedDataInterval", value: "0" });
+  assert.equal(s.state.timers[TIMER_ALIGNED], undefined);
+});

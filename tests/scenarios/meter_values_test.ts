@@ -47,12 +47,13 @@ async function runTo(
   feed: () => void = () => {},
 ): Promise<void> {
   for (let i = 0; i < 10_000 && h.clock.now() < target; i++) {
+    await until(settled, `settled at ${iso(h.clock.now())}`);
     const now = h.clock.now();
     const dues = Object.values(h.cp.state.timers).filter((t) => t > now);
     await h.clock.advance(Math.min(target, ...dues) - now);
     feed();
-    await until(settled, `settled at ${iso(h.clock.now())}`);
   }
+  await until(settled, `settled at ${iso(h.clock.now())}`);
   assert.equal(h.clock.now(), target);
 }
 
