@@ -1,0 +1,91 @@
+/**
+ * ChangeAvailability (OCPP 1.6 §5.2): connector and whole charge point, Scheduled while a
+ * transaction runs and applied when it ends, persisted across a restart, Rejected for an unknown
+ * connector; the same decision through `onChangeAvailability`.
+ */
+import assert from "node:assert/strict";
+import { RpcCsms } from "../support/rpc_csms.ts";
+import { makeChargePoint, until } from "../support/harness.ts";
+import { assertAllValid } from "../support/ocpp_schema.ts";
+import { replay } from "../../core/replay.ts";
+import { MemoryEventStore } from "../../core/memory_event_store.ts";
+import { ManualClock } from "../../core/clock.ts";
+
+type Status = { connectorId: number; status: string };
+
+Deno.test("TC_026/TC_027_CP ChangeAvailability of a connector and of the charge point, Scheduled during a transaction, persisted across restart", async () => {
+  await using csms = await RpcCsms.start();
+  const store = new MemoryEventStore();
+  const clock = new ManualClock();
+  const disabled: number[] = [];
+  const enabled: number[] = [];
+  const callbacks = {
+    disableEvse: (c: number) => (disabled.push(c), true),
+    enableEvse: (c: number) => (enabled.push(c), true),
+  };
+  const h = makeChargePoint(csms.url, { store, clock, callbacks });
+  const statuses = () =>
+    csms.received.filter((c) => c.action === "StatusNotification").map((c) => c.params as Status);
+  const last = (id: number) => statuses().filter((s) => s.connectorId === id).at(-1)?.status;
+  await h.cp.start();
+  await csms.waitFor("StatusNotification", 3);
+
+  // A connector without a transaction: Accepted at once.
+  assert.deepEqual(
+    await csms.call("CP-1", "ChangeAvailability", { connectorId: 2, type: "Inoperative" }),
+    {
+      status: "Accepted",
+    },
+  );
+  await until(() => last(2) === "Unavailable", "connector 2 Unavailable");
+  await until(() => disabled.includes(2), "disableEvse(2)");
+
+  // A transaction on connector 1: the whole charge point Inoperative is Scheduled.
+  h.cp.onSessionStarted(1, "s", "EVConnected");
+  h.cp.onTransactionStarted(1, "s", "TAG", 0, undefined, new Date(clock.now()));
+  h.cp.onResumeCharging(1);
+  await until(() => last(1) === "Charging", "Charging");
+  assert.deepEqual(
+    await csms.call("CP-1", "ChangeAvailability", { connectorId: 0, type: "Inoperative" }),
+    {
+      status: "Scheduled",
+    },
+  );
+  await until(() => last(0) === "Unavailable", "connector 0 Unavailable");
+  assert.equal(h.cp.connectorStatus(1), "Charging", "the running transaction is not interrupted");
+  h.cp.onTransactionStopped(1, "s", "Local", new Date(clock.now()), 100);
+  await until(() => last(1) === "Unavailable", "connector 1 Unavailable after the transaction");
+
+  // Unknown connector.
+  assert.deepEqual(
+    await csms.call("CP-1", "ChangeAvailability", { connectorId: 9, type: "Operative" }),
+    {
+      status: "Rejected",
+    },
+  );
+  await until(() => h.cp.state.outbox.size === 0 && h.cp.state.inFlight === undefined, "drained");
+  await h.cp.stop();
+  assertAllValid(csms.frames);
+  assert.deepEqual(replay(store).frames, h.sent);
+
+  // Restart on the same store: still inoperative, reported as such after boot.
+  const before = statuses().length;
+  const again = makeChargePoint(csms.url, { store, clock, callbacks });
+  await again.cp.start();
+  await csms.waitFor("StatusNotification", before + 3);
+  assert.deepEqual(statuses().slice(before).map((s) => `${s.connectorId}:${s.status}`), [
+    "0:Unavailable",
+    "1:Unavailable",
+    "2:Unavailable",
+  ]);
+  // Operative again through the firmware-side handler.
+  assert.deepEqual(again.cp.onChangeAvailability({ connectorId: 0, type: "Operative" }), {
+    status: "Accepted",
+  });
+  await until(
+    () => last(0) === "Available" && last(1) === "Available" && last(2) === "Available",
+    "Operative",
+  );
+  await until(() => enabled.length >= 3, "enableEvse");
+  await again.cp.stop();
+});
