@@ -36,6 +36,7 @@ export {
   type DataTransferResult,
   type IdTagInfo,
   type SecurityOptions,
+  type StartOptions,
   type UnlockStatus,
 } from "./core/charge_point.ts";
 export { type Clock, ManualClock, systemClock } from "./core/clock.ts";
@@ -48,6 +49,7 @@ export type {
 export type {
   AuthCacheEntry,
   ConnectorState,
+  FlushPacing,
   OutgoingCall,
   PendingCallback,
   PendingReset,
@@ -68,6 +70,7 @@ export type {
 } from "./core/meter_values.ts";
 export type { Reservation, ReservationCheck } from "./core/reservations.ts";
 export type { LocalAuthList, LocalListEntry } from "./core/local_auth_list.ts";
+export type { Deauthorization } from "./core/invalid_id.ts";
 export type { ActionName } from "./core/ocpp/actions.ts";
 export { ChargePointError, InvalidArgumentError, StateError, StorageError } from "./core/errors.ts";
 export {

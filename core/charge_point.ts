@@ -20,15 +20,14 @@ import {
 } from "../events/handler_events.ts";
 import type { ErrorInfo, Measurement } from "../events/measurement.ts";
 import { type Clock, systemClock } from "./clock.ts";
-import { boolKey } from "./configuration.ts";
 import { isSecretKey } from "./configuration_keys.ts";
 import { redactFrame } from "./secrets.ts";
 import { type ChargePointStatus, reportedStatus } from "./connector_fsm.ts";
-import { InvalidArgumentError, StateError } from "./errors.ts";
+import { InvalidArgumentError, StateError, StorageError } from "./errors.ts";
 import { EventLog } from "./event_log.ts";
 import type { EventStore } from "./event_store.ts";
 import { type Logger, silentLogger } from "./logger.ts";
-import type { Plugin, PluginContext } from "./plugin.ts";
+import type { EventOutcome, Plugin, PluginContext } from "./plugin.ts";
 import { SqliteEventStore } from "./sqlite_event_store.ts";
 import { initialState, type State } from "./state.ts";
 import { evolve, step, type StepResult } from "./step.ts";
@@ -37,6 +36,13 @@ import { type Transport, type TransportConnection, webSocketTransport } from "./
 import { basicAuthHeader } from "./websocket_client.ts";
 import { checkEvent } from "../events/mod.ts";
 import { knownParent, type ReservationCheck, reservationCheck } from "./reservations.ts";
+import type { DiagnosticsRequest, DiagnosticsUploadReply } from "./requests/get_diagnostics.ts";
+import type { LogRequest, LogUploadReply } from "./requests/get_log.ts";
+import type { FirmwareUpdateRequest } from "./requests/update_firmware.ts";
+import type {
+  SignedFirmwareUpdateRequest,
+  SignedFirmwareUpdateStatus,
+} from "./requests/signed_update_firmware.ts";
 
 /** Fields of BootNotification.req the charge point reports. */
 export interface BootNotificationFields {
@@ -144,14 +150,30 @@ export interface ChargePointCallbacks {
    * terminated (connector Faulted/Unavailable). The result is ignored.
    */
   cancelReservation?(reservationId: number): unknown;
-  /** Upload diagnostics (GetDiagnostics). */
-  uploadDiagnostics?(...args: unknown[]): unknown;
-  /** Install firmware (UpdateFirmware). */
-  updateFirmware?(...args: unknown[]): unknown;
-  /** Install signed firmware (SignedUpdateFirmware). */
-  signedUpdateFirmware?(...args: unknown[]): unknown;
-  /** Upload logs (GetLog). */
-  uploadLogs?(...args: unknown[]): unknown;
+  /**
+   * GetDiagnostics: start uploading diagnostics to `request.location`; the result's `fileName` is
+   * the answer. Report progress with `onLogStatusNotification(-1, status)`.
+   */
+  uploadDiagnostics?(
+    request: DiagnosticsRequest,
+  ): DiagnosticsUploadReply | Promise<DiagnosticsUploadReply>;
+  /**
+   * UpdateFirmware (answered at once): download and install the firmware. Report progress with
+   * `onFirmwareUpdateStatusNotification(-1, status)`.
+   */
+  updateFirmware?(request: FirmwareUpdateRequest): void | Promise<void>;
+  /**
+   * SignedUpdateFirmware: check the signing certificate and answer; then download, verify the
+   * signature and install. Report progress with `onFirmwareUpdateStatusNotification(requestId, status)`.
+   */
+  signedUpdateFirmware?(
+    request: SignedFirmwareUpdateRequest,
+  ): SignedFirmwareUpdateStatus | Promise<SignedFirmwareUpdateStatus>;
+  /**
+   * GetLog: start uploading the log; the result is the answer. Report progress with
+   * `onLogStatusNotification(requestId, status)`.
+   */
+  uploadLogs?(request: LogRequest): LogUploadReply | Promise<LogUploadReply>;
   /** Charging profiles changed. */
   signalSetChargingProfiles?(): void | Promise<void>;
   /** A DataTransfer request from the central system; the result is the answer. */
@@ -208,6 +230,32 @@ export interface ChargePointOptions {
   /** How long to wait for the answer to a CALL, in ms (default 30000). */
   readonly responseTimeoutMs?: number;
 }
+
+/**
+ * Options of {@linkcode ChargePoint.start}.
+ *
+ * @example
+ * ```ts
+ * import type { StartOptions } from "./charge_point.ts";
+ * // After a power loss the firmware knows that only session "s-2" goes on.
+ * const options: StartOptions = { resumeSessionIds: ["s-2"] };
+ * ```
+ */
+export interface StartOptions {
+  /**
+   * The sessions the firmware continues after this (re)start. A transaction that was running
+   * when the previous process ended and whose session is not listed is stopped with reason
+   * `PowerLoss` (StopTransaction with the last known meter value and its time), and its
+   * connector becomes Available (Unavailable if inoperative). Omitted: every running transaction
+   * continues and the firmware reports its end with `onTransactionStopped`.
+   */
+  readonly resumeSessionIds?: readonly string[];
+}
+
+/** Milliseconds between attempts to record events the store refused (see `#storageFault`). */
+const STORAGE_RETRY_MS = 1000;
+/** Most refused events kept in memory to be recorded when the store works again. */
+const MAX_UNRECORDED = 1000;
 
 /** idTagInfo of an authorization. */
 export interface IdTagInfo {
@@ -339,10 +387,18 @@ export class ChargePoint {
   #early = new Map<string, Answer>();
   #returns = new Map<string, unknown>();
   #pluginListeners: {
-    listener: (e: RecordedEvent) => void | Promise<void>;
+    listener: (e: RecordedEvent, outcome: EventOutcome) => void | Promise<void>;
     types?: ReadonlySet<string>;
   }[] = [];
+  /** Callbacks provided by plugins (used when the firmware does not provide them), by name. */
+  #provided = new Map<string, { plugin: string; fn: (...args: unknown[]) => unknown }>();
+  /** Set when `ChargePointStarted` is appended: the callback list is fixed from then on. */
+  #callbacksFixed = false;
   #disposables: (Disposable | AsyncDisposable)[] = [];
+  /** Events of the shell the store refused, recorded (in order) before the next append. */
+  #unrecorded: { type: string; data: unknown }[] = [];
+  /** Clock timer of the next attempt to record them and re-arm lost timers. */
+  #storageRetry: number | undefined;
 
   /** Creates a charge point; nothing happens until {@linkcode ChargePoint.start}. */
   constructor(options: ChargePointOptions) {
@@ -382,10 +438,29 @@ export class ChargePoint {
 
   /**
    * Replays the store, sets up the plugins, and starts connecting (BootNotification, then
-   * StatusNotifications once accepted).
+   * StatusNotifications once accepted). What the previous process left undelivered in the
+   * outbox is sent again (the CALL it had in flight with the same message id), in order.
+   *
+   * `options.resumeSessionIds` tells which sessions the firmware continues after a restart (see
+   * {@linkcode StartOptions}); a running transaction of any other session is stopped with reason
+   * `PowerLoss`. `start()` without it lets every running transaction continue. Throws a
+   * `StorageError` when the store cannot be read or `ChargePointStarted` cannot be stored.
+   *
+   * @example
+   * ```ts ignore
+   * // The firmware restarted after a power loss; the EV on connector 2 still charges.
+   * await cp.start({ resumeSessionIds: ["session-on-connector-2"] });
+   * ```
    */
-  async start(): Promise<void> {
+  async start(options: StartOptions = {}): Promise<void> {
     if (this.#started) throw new StateError("ALREADY_STARTED", "start() was already called");
+    const resume = options.resumeSessionIds;
+    if (
+      resume !== undefined &&
+      (!Array.isArray(resume) || !resume.every((id) => typeof id === "string"))
+    ) {
+      throw new InvalidArgumentError("resumeSessionIds", resume, "must be an array of strings");
+    }
     this.#started = true;
     let state = initialState();
     for (const recorded of this.#store.read(1)) {
@@ -400,14 +475,19 @@ export class ChargePoint {
     }
     this.#state = state;
     for (const plugin of this.#options.plugins ?? []) {
-      const ctx = this.#pluginContext(plugin.name);
+      const staged = new Map<string, (...args: unknown[]) => unknown>();
+      const ctx = this.#pluginContext(plugin.name, staged);
       try {
         const disposable = await plugin.setup(ctx);
         if (disposable !== undefined) this.#disposables.push(disposable);
       } catch (error) {
+        // Isolated: what it provided is dropped, the other plugins and the charge point go on.
         this.#logger.error(`plugin ${plugin.name} failed to set up`, { error });
+        continue;
       }
+      this.#adoptCallbacks(plugin.name, staged);
     }
+    this.#callbacksFixed = true;
     const configuration: Record<string, string> = {};
     for (const [key, value] of Object.entries(this.#options.configuration ?? {})) {
       if (!isSecretKey(key)) configuration[key] = value;
@@ -422,18 +502,29 @@ export class ChargePoint {
       connectors: this.#options.connectors,
       configuration,
       bootNotification: boot,
-      callbacks: Object.keys(this.#options.callbacks ?? {}).filter((k) =>
-        typeof (this.#options.callbacks as Record<string, unknown>)[k] === "function"
-      ).sort(),
+      callbacks: [
+        ...Object.keys(this.#options.callbacks ?? {}).filter((k) =>
+          typeof (this.#options.callbacks as Record<string, unknown>)[k] === "function"
+        ),
+        ...this.#provided.keys(),
+      ].sort(),
       responseTimeoutMs: this.#options.responseTimeoutMs ?? 30_000,
+      ...(resume === undefined ? {} : { resumeSessionIds: [...resume] }),
     });
   }
 
   /** Closes the connection, stops the timers and the plugins. The store is closed if it is the default one. */
   async stop(): Promise<void> {
     if (!this.#started || this.#stopped) return;
-    this.#append("ChargePointStopped", {});
+    try {
+      this.#append("ChargePointStopped", {});
+    } catch (error) {
+      // Stopping goes on: for the next start() this is like a crash, which it recovers from.
+      this.#logger.error("ChargePointStopped could not be stored", { error });
+    }
     this.#stopped = true;
+    if (this.#storageRetry !== undefined) this.#clock.clearTimer(this.#storageRetry);
+    this.#storageRetry = undefined;
     for (const t of this.#timers.values()) this.#clock.clearTimer(t.handle);
     this.#timers.clear();
     this.#connection?.close(1000, "stopped");
@@ -677,17 +768,19 @@ export class ChargePoint {
     return { status };
   }
 
-  /** Authorizes an idTag with the central system; offline, `AllowOfflineTxForUnknownId` decides. */
+  /**
+   * Authorizes an idTag: from the Local Authorization List or the Authorization Cache
+   * (`LocalPreAuthorize`), by an Authorize.req, or offline (`LocalAuthorizeOffline`,
+   * `AllowOfflineTxForUnknownId`). The decision is made in the fold (`core/authorization.ts`), so
+   * a replay of the log gives the same answer.
+   */
   async authorizeIdToken(idToken: string): Promise<IdTagInfo> {
     const answer = await this.#request("AuthorizeRequested", { idTag: idToken }, {
       idTag: "idToken",
     });
     if (answer.ok) return answer.payload.idTagInfo as IdTagInfo;
-    return {
-      status: boolKey(this.#state.config, "AllowOfflineTxForUnknownId", false)
-        ? "Accepted"
-        : "Invalid",
-    };
+    // The fold always answers; only stop() leaves a caller without an answer.
+    return { status: "Invalid" };
   }
 
   /** Sends a DataTransfer; resolves undefined when offline or unanswered. */
@@ -791,8 +884,22 @@ export class ChargePoint {
     return this.#append(type, parsed.data as EventData<T>);
   }
 
+  /**
+   * Appends an event (after the events the store refused earlier, in order). Any failure of the
+   * store is a `StorageError`; nothing of `type` is stored or folded then.
+   */
   #append(type: string, data: unknown): RecordedEvent {
-    return this.#log.append(type, data);
+    try {
+      if (this.#unrecorded.length > 0) this.#recordUnrecorded();
+      return this.#log.append(type, data);
+    } catch (error) {
+      if (error instanceof StorageError) throw error;
+      throw new StorageError(
+        "STORAGE_WRITE_FAILED",
+        `event ${type} could not be stored: ${error instanceof Error ? error.message : error}`,
+        { cause: error },
+      );
+    }
   }
 
   #request(
@@ -825,10 +932,11 @@ export class ChargePoint {
     }
     if (!this.#stopped) this.#syncTimers();
     this.#perform(result.effects);
+    const outcome: EventOutcome = { frames: result.effects.frames };
     for (const p of this.#pluginListeners) {
       if (p.types !== undefined && !p.types.has(recorded.type)) continue;
       try {
-        const r = p.listener(recorded);
+        const r = p.listener(recorded, outcome);
         if (r instanceof Promise) {
           r.catch((error: unknown) =>
             this.#logger.error(`plugin listener failed on event ${recorded.seq}`, { error })
@@ -895,15 +1003,85 @@ export class ChargePoint {
       this.#append(type, data);
     } catch (error) {
       this.#logger.error(`event ${type} could not be stored`, { error });
+      this.#storageFault(type, data);
+    }
+  }
+
+  /**
+   * The store refused an event of the shell (disk full, read-only, locked). The state did not
+   * change; what the event reported is kept and recorded, in order, before the next event (a
+   * handler call, or the retry every {@linkcode STORAGE_RETRY_MS} ms), except:
+   * - a frame (or the opening, or a pong) of the connection: lost. The connection is closed
+   *   (1011) so that both sides resend what is unanswered: the central system its CALLs, the
+   *   charge point its transaction messages (same ids) after reconnecting. Its `ConnectionClosed`
+   *   is kept instead.
+   * - a `TimerFired`: the timer is still armed in the state and fires again after the retry.
+   */
+  #storageFault(type: string, data: unknown): void {
+    if (type === "FrameReceived" || type === "ConnectionOpened" || type === "PongReceived") {
+      if (this.#connection !== undefined) {
+        this.#connection.close(1011, "event store failed");
+        this.#connection = undefined;
+        this.#keepUnrecorded("ConnectionClosed", {
+          code: 1011,
+          reason: `event store failed: ${type} not recorded`,
+          wasOpen: true,
+        });
+      }
+    } else if (type !== "TimerFired") {
+      this.#keepUnrecorded(type, data);
+    }
+    this.#armStorageRetry();
+  }
+
+  #keepUnrecorded(type: string, data: unknown): void {
+    if (this.#unrecorded.length >= MAX_UNRECORDED) {
+      const lost = this.#unrecorded.shift();
+      this.#logger.error(`event ${lost?.type} lost: too many events not recorded`);
+    }
+    this.#unrecorded.push({ type, data });
+  }
+
+  #armStorageRetry(): void {
+    if (this.#storageRetry !== undefined || this.#stopped) return;
+    this.#storageRetry = this.#clock.setTimer(() => {
+      this.#storageRetry = undefined;
+      if (this.#stopped) return;
+      try {
+        this.#recordUnrecorded();
+      } catch (error) {
+        this.#logger.warn(`event store still failing: ${String(error)}`);
+        this.#armStorageRetry();
+        return;
+      }
+      // Timers whose TimerFired was refused fire again.
+      this.#syncTimers();
+    }, STORAGE_RETRY_MS);
+  }
+
+  /** Records the refused events in order; throws (keeping the rest) when the store still fails. */
+  #recordUnrecorded(): void {
+    while (this.#unrecorded.length > 0) {
+      const next = this.#unrecorded.shift() as { type: string; data: unknown };
+      try {
+        this.#log.append(next.type, next.data);
+      } catch (error) {
+        this.#unrecorded.unshift(next);
+        throw error;
+      }
     }
   }
 
   #callFirmware(name: string, ref: string, args: readonly unknown[]): void {
-    const fn = (this.#options.callbacks as Record<string, unknown> | undefined)?.[name];
-    if (typeof fn !== "function") return;
+    const own = (this.#options.callbacks as Record<string, unknown> | undefined)?.[name];
+    // The firmware's own callback first; a plugin's only when the firmware has none.
+    const provided = typeof own === "function" ? undefined : this.#provided.get(name);
+    if (typeof own !== "function" && provided === undefined) return;
     queueMicrotask(async () => {
       try {
-        const result: unknown = await fn.apply(this.#options.callbacks, args);
+        const result: unknown = typeof own === "function"
+          ? await own.apply(this.#options.callbacks, args)
+          : await provided?.fn(...args);
         this.#safeAppend("CallbackCompleted", {
           callback: name,
           ref,
@@ -911,6 +1089,9 @@ export class ChargePoint {
           ...opt({ result: jsonOrUndefined(result) }),
         });
       } catch (error) {
+        if (provided !== undefined) {
+          this.#logger.error(`plugin ${provided.plugin}: callback ${name} failed`, { error });
+        }
         this.#safeAppend("CallbackCompleted", {
           callback: name,
           ref,
@@ -1020,11 +1201,56 @@ export class ChargePoint {
     this.#timers.set(name, { due: armedDue, handle });
   }
 
-  #pluginContext(name: string): PluginContext {
+  /** Adopts the callbacks a plugin provided during a successful setup. */
+  #adoptCallbacks(
+    plugin: string,
+    staged: ReadonlyMap<string, (...args: unknown[]) => unknown>,
+  ): void {
+    const own = (this.#options.callbacks ?? {}) as Record<string, unknown>;
+    for (const [name, fn] of staged) {
+      if (typeof own[name] === "function") {
+        this.#logger.info(`plugin ${plugin}: the firmware provides ${name} itself`);
+      } else if (this.#provided.has(name)) {
+        this.#logger.warn(
+          `plugin ${plugin}: ${name} is already provided by ${this.#provided.get(name)?.plugin}`,
+        );
+      } else {
+        this.#provided.set(name, { plugin, fn });
+      }
+    }
+  }
+
+  #pluginContext(
+    name: string,
+    staged: Map<string, (...args: unknown[]) => unknown>,
+  ): PluginContext {
     return {
       chargePointId: this.#options.chargePointId,
       clock: this.#clock,
       logger: this.#logger,
+      readEvents: (fromSeq) => this.#log.read(fromSeq),
+      hasRunningTransaction: (connector) =>
+        this.#state.connectors.some((c) =>
+          c.transaction !== undefined && (connector === undefined || c.id === connector)
+        ),
+      provideCallback: (callback, fn) => {
+        if (this.#callbacksFixed) {
+          throw new StateError(
+            "ALREADY_STARTED",
+            `plugin ${name}: provideCallback(${callback}) is only possible during setup`,
+          );
+        }
+        if (typeof fn !== "function") {
+          throw new InvalidArgumentError("fn", fn, "must be a function");
+        }
+        staged.set(callback, fn as (...args: unknown[]) => unknown);
+      },
+      onLogStatusNotification: (requestId, logStatus) =>
+        this.onLogStatusNotification(requestId, logStatus),
+      onFirmwareUpdateStatusNotification: (requestId, status) =>
+        this.onFirmwareUpdateStatusNotification(requestId, status),
+      onSecurityEvent: (eventType, techInfo, critical) =>
+        this.onSecurityEvent(eventType, techInfo, critical),
       subscribe: (listener, options) => {
         const entry = {
           listener,

@@ -21,11 +21,14 @@
  *   configures a longer list.
  * - **Values are normalised** when a change is accepted: integers without leading zeros or
  *   signs, booleans in lower case, list items trimmed and joined with `,`.
- * - **AuthorizationKey** (write-only, secret): the whitepaper's "hexadecimal represented, minimal
- *   length 16 bytes, at most 40 hexadecimal digits", read with the key string used as the Basic
- *   password as it is (as libocpp and most central systems do): 16 to 40 hexadecimal digits. The
- *   validation depends only on the length and on which characters are hex digits, which is what
- *   the log mask of `secrets.ts` keeps.
+ * - **AuthorizationKey** (write-only, secret): whitepaper A00.FR.205, "minimal 16 bytes ...
+ *   hexadecimal represented (20 bytes maximum, represented as a string of up to 40 hexadecimal
+ *   digits)". Accepted: 16 to 40 characters. 32 to 40 hexadecimal digits (an even number) are the
+ *   hexadecimal representation of a 16..20-byte password, which is what goes into the Basic
+ *   header (as the OCPP test tool expects); any other value is taken as the password text itself
+ *   (central systems that send text, as libocpp accepts). The validation depends only on the
+ *   length, and the interpretation on the positions of the hex digits: both are what the log
+ *   mask of `secrets.ts` keeps.
  *
  * @module
  */
@@ -388,7 +391,7 @@ export const CONFIGURATION_KEYS: readonly ConfigurationKeyDefinition[] = [
     ...RW,
     required: false,
     description:
-      "Energy still delivered after the idTag of a transaction was found invalid. Announced by firmware that enforces it.",
+      "Energy in Wh (counted from the transaction start) still delivered when a StartTransaction answer finds the idTag not valid and StopTransactionOnInvalidId is false; then `pauseCharging` is called. Absent: paused at once.",
   },
   {
     name: "MeterValuesAlignedData",
@@ -555,7 +558,7 @@ export const CONFIGURATION_KEYS: readonly ConfigurationKeyDefinition[] = [
     required: true,
     default: "3",
     description:
-      "How often a transaction message (StartTransaction, StopTransaction, MeterValues) is sent before it is dropped.",
+      "How often a transaction-related message (MeterValues, SecurityEventNotification) is sent before it is dropped. StartTransaction and StopTransaction are never dropped: after this many sends they are retried at least 60 s and at most 1 h apart.",
   },
   {
     name: "TransactionMessageRetryInterval",
@@ -710,11 +713,10 @@ export const CONFIGURATION_KEYS: readonly ConfigurationKeyDefinition[] = [
     required: true,
     min: 16,
     max: 40,
-    constraint: "16 to 40 hexadecimal digits",
-    check: (value) =>
-      /^[0-9A-Fa-f]*$/.test(value) ? undefined : "only hexadecimal digits are allowed",
+    constraint:
+      "16 to 40 characters: 32 to 40 hexadecimal digits (an even number) encode a 16..20-byte password, other text is the password itself",
     description:
-      "Password of HTTP Basic authentication (security profiles 1 and 2), used as it is from the next connection. Never reported, logged or passed to callbacks.",
+      "Password of HTTP Basic authentication (security profiles 1 and 2). Accepted changes reconnect under profiles 1 and 2 and raise ReconfigurationOfSecurityParameters. Never reported, logged or passed to callbacks.",
   },
   {
     name: "CertificateSignedMaxChainSize",
@@ -750,14 +752,15 @@ export const CONFIGURATION_KEYS: readonly ConfigurationKeyDefinition[] = [
     ...INT,
     max: 3,
     access: "ReadWrite",
-    rebootRequired: true,
+    rebootRequired: false,
     secret: false,
     required: true,
     default: "0",
     check: noDowngrade,
-    constraint: "no lower than the current (or pending) profile",
+    constraint:
+      "higher than the current profile, prerequisites met (AuthorizationKey for 1/2, CentralSystemRootCertificate for 2/3, charge point certificate for 3)",
     description:
-      "Security profile of the connection (0 none, 1 Basic auth, 2 TLS + Basic auth, 3 TLS client certificate). A raise is stored and applies when the firmware restarts the charge point with the matching transport (told by `configurationKeyChanged`).",
+      "Security profile of the connection (0 none, 1 Basic auth over ws://, 2 TLS + Basic auth, 3 TLS client certificate). A raise is Accepted when its prerequisites are met: the charge point reconnects with the new profile, which takes effect (and is kept) when that connection opens; if it fails, the previous profile is used again.",
   },
   // ---- Implementation keys (not in the spec) -------------------------------------------------
   {
@@ -769,6 +772,29 @@ export const CONFIGURATION_KEYS: readonly ConfigurationKeyDefinition[] = [
     default: "false",
     description:
       "SecurityEventNotifications are not sent to the central system (security events are still logged).",
+  },
+  {
+    name: "MessageQueueFlushRate",
+    profile: "Implementation",
+    ...INT,
+    unit: "messages/s",
+    ...RW,
+    required: true,
+    default: "10",
+    description:
+      "At most this many transaction-related messages of the backlog queued while offline are sent per second once the connection is back (0 = no limit); messages that happen later are not paced.",
+  },
+  {
+    name: "MessageQueueSizeThreshold",
+    profile: "Implementation",
+    ...INT,
+    min: 1,
+    unit: "messages",
+    ...RW,
+    required: true,
+    default: "10000",
+    description:
+      "Most messages kept in the outbox. When full, every second periodic MeterValues of each transaction is dropped, then the oldest SecurityEventNotification; StartTransaction and StopTransaction never.",
   },
   {
     name: "RetryBackoffRandomRange",

@@ -11,7 +11,7 @@ import { armSampling, raiseSecurityEvent, reportStatus } from "./connector_reduc
 import { REQUEST_HANDLERS } from "./requests/mod.ts";
 import { rememberIdTagInfo } from "./requests/clear_cache.ts";
 import type { EventData } from "../events/mod.ts";
-import { boolKey } from "./configuration.ts";
+import { startTransactionAnswered } from "./invalid_id.ts";
 import type { OutgoingCall } from "./state.ts";
 import { armAligned } from "./metering.ts";
 
@@ -117,15 +117,7 @@ function answered(d: Draft, call: OutgoingCall, payload: Record<string, unknown>
       if (txRef !== undefined && typeof transactionId === "number") {
         d.set({ transactionIds: { ...d.state.transactionIds, [txRef]: transactionId } });
       }
-      const idTagInfo = payload.idTagInfo as { status?: string } | undefined;
-      const connector = d.state.connectors.find((c) => c.transaction?.ref === txRef);
-      if (idTagInfo?.status !== "Accepted" && connector !== undefined) {
-        if (boolKey(d.state.config, "StopTransactionOnInvalidId", true)) {
-          d.callback("stopTransaction", connector.id, "DeAuthorized");
-        } else {
-          d.callback("pauseCharging", connector.id);
-        }
-      }
+      startTransactionAnswered(d, txRef, payload.idTagInfo);
       break;
     }
   }

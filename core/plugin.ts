@@ -7,6 +7,7 @@ import type { RecordedEvent } from "../events/envelope.ts";
 import type { Clock } from "./clock.ts";
 import type { Logger } from "./logger.ts";
 import type { ChargePointStatus } from "./connector_fsm.ts";
+import type { ChargePointCallbacks } from "./charge_point.ts";
 
 /**
  * What a plugin may see and do. Events reach plugin listeners after the charge point's state
@@ -31,15 +32,56 @@ export interface PluginContext {
   readonly clock: Clock;
   /** A logger for the plugin. */
   readonly logger: Logger;
-  /** Listens to events (optionally only some types); returns the unsubscribe function. */
+  /**
+   * Listens to events (optionally only some types); returns the unsubscribe function. The second
+   * argument tells what the event made the charge point send.
+   */
   subscribe(
-    listener: (event: RecordedEvent) => void | Promise<void>,
+    listener: (event: RecordedEvent, outcome: EventOutcome) => void | Promise<void>,
     options?: { readonly types?: readonly string[] },
   ): () => void;
+  /** The stored events with `seq >= fromSeq` (default 1), oldest first. */
+  readEvents(fromSeq?: number): Iterable<RecordedEvent>;
   /** The reported status of a connector (0 = the charge point). */
   connectorStatus(connector: number): ChargePointStatus;
-  /** Raises a security event, as the firmware's `onSecurityEvent` would. */
+  /** Whether a transaction runs on `connector` (without it: on any connector). */
+  hasRunningTransaction(connector?: number): boolean;
+  /** Raises a security event, as the firmware's `onSecurityEvent` would; failures are logged. */
   raiseSecurityEvent(eventType: string, techInfo?: string, critical?: boolean): void;
+  /**
+   * Provides the implementation of a firmware callback (e.g. `uploadDiagnostics`). It is used only
+   * when the firmware does not provide that callback itself (the firmware can take over), and is
+   * listed in `ChargePointStarted.callbacks` like the firmware's own. Only during `setup`: throws a
+   * `StateError` (`ALREADY_STARTED`) afterwards. A callback provided by a plugin whose setup
+   * throws is dropped; one that throws when called is reported and recorded as failed.
+   */
+  provideCallback<K extends keyof ChargePointCallbacks>(
+    name: K,
+    fn: NonNullable<ChargePointCallbacks[K]>,
+  ): void;
+  /** Reports upload progress exactly as the firmware's `onLogStatusNotification` (throws like it). */
+  onLogStatusNotification(requestId: number, logStatus: string): void;
+  /**
+   * Reports firmware update progress exactly as the firmware's
+   * `onFirmwareUpdateStatusNotification` (throws like it).
+   */
+  onFirmwareUpdateStatusNotification(requestId: number, status: string): void;
+  /** A security event, exactly as the firmware's `onSecurityEvent` (throws like it). */
+  onSecurityEvent(eventType: string, techInfo?: string, critical?: boolean): void;
+}
+
+/**
+ * What an event made the charge point send, as given to plugin listeners.
+ *
+ * @example
+ * ```ts
+ * import type { EventOutcome } from "./plugin.ts";
+ * const statusFrames = (o: EventOutcome) => o.frames.filter((f) => f.includes('"StatusNotification"'));
+ * ```
+ */
+export interface EventOutcome {
+  /** The exact text of the OCPP-J frames derived from the event, in order (as `replay` gives). */
+  readonly frames: readonly string[];
 }
 
 /**

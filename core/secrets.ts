@@ -7,7 +7,8 @@
  * **The mask keeps every decision.** Each UTF-16 code unit of the value is replaced: a
  * hexadecimal digit by `0`, any other character by `*`. The length and the positions of the
  * hex digits are kept, and those are all the validation of `AuthorizationKey` looks at (16 to 40
- * hexadecimal digits, see `configuration_keys.ts`), and all the OCPP schema looks at (at most 500
+ * characters, see `configuration_keys.ts`), all its interpretation looks at (32..40 hex digits
+ * encode bytes, see `security/profile.ts`), and all the OCPP schema looks at (at most 500
  * characters). So the live charge point (which folds the masked text) answers what it would have
  * answered to the real value, and a replay of the log answers the same, byte for byte. A value
  * that is not a string is replaced by a value of the same JSON type (`0`, `[]`, `{}`) so schema

@@ -11,6 +11,8 @@ import { Queue } from "./persistent_queue.ts";
 import type { ActionName } from "./ocpp/actions.ts";
 import type { Reservation } from "./reservations.ts";
 import type { LocalAuthList } from "./local_auth_list.ts";
+import type { Deauthorization } from "./invalid_id.ts";
+import type { SecurityTransition } from "./security/profile.ts";
 
 /** A transaction running on a connector. */
 export interface TransactionState {
@@ -33,6 +35,11 @@ export interface TransactionState {
    * `StopTxnSampledData`/`StopTxnAlignedData` samples), bounded (see `metering.ts`).
    */
   readonly meterValues?: readonly MeterValue[];
+  /**
+   * The StartTransaction answer's idTagInfo was not Accepted: what was done about it (see
+   * `invalid_id.ts`).
+   */
+  readonly deauthorized?: Deauthorization;
 }
 
 /** One connector (0 is the charge point as a whole). */
@@ -118,6 +125,19 @@ export interface PendingReset {
   readonly eventRaised: boolean;
 }
 
+/**
+ * Pacing of the backlog flushed after the link (re)opens: at most `MessageQueueFlushRate`
+ * transaction-related CALLs of the backlog per second (see `outbox.ts`).
+ */
+export interface FlushPacing {
+  /** Backlog messages still paced (the transaction-related CALLs queued when the link opened). */
+  readonly remaining: number;
+  /** Start of the current one-second window (ms since the epoch, event time). */
+  readonly windowStart: number;
+  /** Backlog messages sent in the current window. */
+  readonly sent: number;
+}
+
 /** Status of the registration at the central system (BootNotification). */
 export type Registration = "None" | "Pending" | "Accepted" | "Rejected";
 
@@ -156,6 +176,8 @@ export interface State {
   readonly outbox: Queue<OutgoingCall>;
   /** The CALL waiting for its answer. */
   readonly inFlight?: OutgoingCall;
+  /** Backlog pacing while the link is usable (open and accepted); undefined otherwise. */
+  readonly flush: FlushPacing | undefined;
   /** CSMS transactionId by local transaction reference. */
   readonly transactionIds: Readonly<Record<string, number>>;
   /** Armed timers: name → due time (ms since epoch). */
@@ -188,10 +210,20 @@ export interface State {
    */
   readonly authCache: Readonly<Record<string, AuthCacheEntry>>;
   /**
+   * `authorizeIdToken` calls waiting for an Authorize.req: idTag by the id of the
+   * `AuthorizeRequested` event (see `authorization.ts`).
+   */
+  readonly pendingAuthorizations: Readonly<Record<string, string>>;
+  /**
    * A Reset waiting for running transactions to stop and the transaction-related messages to be
    * delivered (cleared by a restart).
    */
   readonly pendingReset: PendingReset | undefined;
+  /**
+   * A reconnection with new security settings (SecurityProfile upgrade, AuthorizationKey,
+   * CertificateSigned) in progress; see `security/profile.ts`. Cleared by a restart.
+   */
+  readonly securityTransition: SecurityTransition | undefined;
 }
 
 /**
@@ -232,6 +264,7 @@ export function initialState(): State {
     linkWanted: false,
     reconnectAttempts: 0,
     outbox: Queue.empty(),
+    flush: undefined,
     transactionIds: {},
     timers: {},
     timeOffsetMs: 0,
@@ -245,6 +278,8 @@ export function initialState(): State {
     reservationHolds: [],
     localList: { version: 0, entries: {} },
     authCache: {},
+    pendingAuthorizations: {},
     pendingReset: undefined,
+    securityTransition: undefined,
   };
 }

@@ -11,13 +11,17 @@ import { armHeartbeat, armPing, TIMER_HEARTBEAT, TIMER_PING, TIMER_PONG } from "
 import { initialState, newConnector, type State } from "./state.ts";
 import { DEFAULT_CONFIGURATION, intKey } from "./configuration.ts";
 import { canonicalConfiguration } from "./configuration_keys.ts";
-import { failed, linkLost, pump, TIMER_BOOT, TIMER_CALL_TIMEOUT, TIMER_RETRY } from "./outbox.ts";
 import {
-  type HandlerEvent,
-  raiseSecurityEvent,
-  reduceHandler,
-  reportStatus,
-} from "./connector_reducer.ts";
+  failed,
+  linkLost,
+  pump,
+  restartOutbox,
+  TIMER_BOOT,
+  TIMER_CALL_TIMEOUT,
+  TIMER_RETRY,
+} from "./outbox.ts";
+import { stopUnresumedTransactions } from "./crash_recovery.ts";
+import { type HandlerEvent, reduceHandler, reportStatus } from "./connector_reducer.ts";
 import {
   alignedFired,
   armAligned,
@@ -35,6 +39,15 @@ import {
   restoreReservations,
 } from "./reservations.ts";
 import { continuePendingReset, resetWaitElapsed, TIMER_RESET } from "./requests/reset.ts";
+import { authorizeRequested, settleAuthorizations } from "./authorization.ts";
+import { checkEnergyOnInvalidId } from "./invalid_id.ts";
+import {
+  isSecurityTimer,
+  securityClosed,
+  securityOpened,
+  securityStarted,
+  securityTimerFired,
+} from "./security/profile.ts";
 
 /** Timer of the next connection attempt. */
 export const TIMER_RECONNECT = "reconnect";
@@ -74,6 +87,7 @@ export function step(
   reconcileReservations(d);
   continuePendingReset(d, event);
   pump(d);
+  settleAuthorizations(d, event.type === "ChargePointStarted");
   return { state: d.state, effects: d.effects };
 }
 
@@ -147,10 +161,8 @@ function start(d: Draft, data: EventData<"ChargePointStarted">): void {
       sessionId: old.transaction !== undefined ? old.sessionId : undefined,
     });
   }
-  const inFlight = d.state.inFlight;
-  let outbox = d.state.outbox;
-  if (inFlight !== undefined && inFlight.kind === "transaction") outbox = outbox.unshift(inFlight);
-  outbox = outbox.filter((c) => c.kind === "transaction");
+  // The transaction CALL in flight when the previous process ended is sent again, same id.
+  restartOutbox(d);
   d.set({
     running: true,
     chargePointId: data.chargePointId,
@@ -168,8 +180,6 @@ function start(d: Draft, data: EventData<"ChargePointStarted">): void {
     link: "Connecting",
     linkWanted: true,
     reconnectAttempts: 0,
-    outbox,
-    inFlight: undefined,
     timers: {},
     responseTimeoutMs: data.responseTimeoutMs,
     // Callbacks of the previous process will not complete: their requests are abandoned.
@@ -177,9 +187,12 @@ function start(d: Draft, data: EventData<"ChargePointStarted">): void {
     // The process restarted: a reset that was waiting is done (or moot).
     pendingReset: undefined,
   });
+  // Transactions of sessions the firmware does not resume end with reason PowerLoss.
+  stopUnresumedTransactions(d, previous, data.resumeSessionIds);
   resumeSampling(d);
   armAligned(d);
   restoreReservations(d);
+  securityStarted(d);
   d.effects.connect = true;
 }
 
@@ -208,7 +221,12 @@ function timerFired(d: Draft, name: string, due: number): void {
       d.effects.connect = true;
     }
   } else if (name === TIMER_PING) {
-    if (d.state.link === "Open") {
+    if (d.state.link === "Open" && TIMER_PONG in d.state.timers) {
+      // Due at the same time as this ping, the pong deadline of the previous one must not move.
+      d.clearTimer(TIMER_PONG);
+      d.note("no pong before the next ping: connection considered dead");
+      d.effects.disconnect = true;
+    } else if (d.state.link === "Open") {
       d.effects.ping = true;
       armPing(d);
       // The pong must come before the next ping is due.
@@ -221,6 +239,8 @@ function timerFired(d: Draft, name: string, due: number): void {
     }
   } else if (name === TIMER_RESET) {
     resetWaitElapsed(d);
+  } else if (isSecurityTimer(name)) {
+    securityTimerFired(d, name);
   } else if (name.startsWith(RESERVATION_TIMER_PREFIX)) {
     expireReservation(d, name);
   } else if (name.startsWith(SAMPLE_TIMER_PREFIX)) {
@@ -234,6 +254,7 @@ function timerFired(d: Draft, name: string, due: number): void {
 
 function opened(d: Draft): void {
   d.set({ link: "Open", reconnectAttempts: 0 });
+  securityOpened(d);
   d.clearTimer(TIMER_RECONNECT);
   d.callback("connectionStateChanged", true);
   armPing(d);
@@ -253,10 +274,14 @@ function closed(d: Draft, data: EventData<"ConnectionClosed">): void {
   d.clearTimer(TIMER_PING);
   d.clearTimer(TIMER_PONG);
   if (wasLinked) d.callback("connectionStateChanged", false);
-  if (data.httpStatus === 401) {
-    raiseSecurityEvent(d, "FailedToAuthenticateAtCsms", `HTTP 401 on upgrade: ${data.reason}`);
-  }
+  // Security events of a failed attempt (401, TLS); a security change reconnects at once.
+  const reconnectNow = securityClosed(d, data);
   if (!d.state.running || !d.state.linkWanted) return;
+  if (reconnectNow) {
+    d.set({ link: "Connecting" });
+    d.effects.connect = true;
+    return;
+  }
   const attempts = d.state.reconnectAttempts + 1;
   d.set({ reconnectAttempts: attempts });
   const delay = backoffMs(d.state.config, attempts, d.eventId);
@@ -307,14 +332,19 @@ function reduce(d: Draft, event: ChargePointEvent): void {
     case "CallbackCompleted":
       callbackCompleted(d, event.data);
       return;
+    case "TransactionMessageFailed":
+    case "TransactionMessagesDropped":
+      // Notifications of a decision folded already (see outbox.ts).
+      return;
     case "AuthorizeRequested":
-      sendNormal(d, "Authorize", { idTag: event.data.idTag }, d.eventId);
+      authorizeRequested(d, event.data.idTag);
       return;
     case "DataTransferRequested":
       sendNormal(d, "DataTransfer", { ...event.data }, d.eventId);
       return;
     default:
       reduceHandler(d, event as HandlerEvent);
+      if (event.type === "MeterValuesMeasured") checkEnergyOnInvalidId(d, event.data.connector);
   }
 }
 

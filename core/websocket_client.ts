@@ -130,19 +130,23 @@ export class WebSocketError extends ChargePointError {
 }
 
 /**
- * `Authorization` header value for HTTP Basic authentication (RFC 7617, UTF-8).
+ * `Authorization` header value for HTTP Basic authentication (RFC 7617, UTF-8). The password may
+ * be raw bytes (a hex AuthorizationKey stands for bytes that need not be UTF-8).
  *
  * @example
  * ```ts
  * import { basicAuthHeader } from "./websocket_client.ts";
  * console.log(basicAuthHeader("CP-1", "secret")); // "Basic Q1AtMTpzZWNyZXQ="
+ * console.log(basicAuthHeader("CP-1", new Uint8Array([0xff, 0x00]))); // "Basic Q1AtMTr/AA=="
  * ```
  */
-export function basicAuthHeader(username: string, password: string): string {
+export function basicAuthHeader(username: string, password: string | Uint8Array): string {
   if (username.includes(":")) {
     throw new InvalidArgumentError("username", username, "must not contain ':'");
   }
-  return "Basic " + base64(new TextEncoder().encode(`${username}:${password}`));
+  const user = new TextEncoder().encode(`${username}:`);
+  const pass = typeof password === "string" ? new TextEncoder().encode(password) : password;
+  return "Basic " + base64(concat([user, pass]));
 }
 
 /**

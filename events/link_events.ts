@@ -20,6 +20,12 @@ export const linkEventSchemas = {
     callbacks: z.array(z.string()),
     /** How long to wait for the answer to a CALL, in ms. */
     responseTimeoutMs: z.number().int().positive(),
+    /**
+     * Sessions the firmware continues after the restart (`start({ resumeSessionIds })`); a
+     * transaction of another session that was running is stopped with reason PowerLoss. Absent:
+     * every running transaction continues.
+     */
+    resumeSessionIds: z.array(z.string()).optional(),
   }),
   ChargePointStopped: z.strictObject({}),
   ConnectRequested: z.strictObject({}),
@@ -42,5 +48,28 @@ export const linkEventSchemas = {
     ok: z.boolean(),
     result: z.json().optional(),
     error: z.string().optional(),
+  }),
+  /**
+   * A transaction-related CALL failed (CALLERROR, invalid answer, no answer): retried later with
+   * the same message id, or dropped (see the outbox policy in ARCHITECTURE.md). A notification
+   * raised by the fold; folding it changes nothing.
+   */
+  TransactionMessageFailed: z.strictObject({
+    messageId: z.string(),
+    action: z.string(),
+    /** Sends so far. */
+    attempts: z.number().int().nonnegative(),
+    reason: z.string(),
+    outcome: z.enum(["Retry", "Dropped"]),
+    /** When the next attempt is due (local time), for `Retry`. */
+    retryAt: z.iso.datetime().optional(),
+  }),
+  /**
+   * Queued transaction-related CALLs dropped unsent because the outbox reached
+   * `MessageQueueSizeThreshold` (periodic MeterValues thinned first). A notification.
+   */
+  TransactionMessagesDropped: z.strictObject({
+    reason: z.string(),
+    messages: z.array(z.strictObject({ messageId: z.string(), action: z.string() })),
   }),
 } as const;

@@ -6,9 +6,10 @@
  *    optional key the charge point does not announce) → `NotSupported`.
  * 2. A read-only key (or a vendor key the firmware configured) → `Rejected`.
  * 3. An invalid value → `Rejected`, the reason in a note (never the value of a secret).
- * 4. A key whose change needs a reboot (`SecurityProfile`) → `RebootRequired`: the value is
- *    stored with the changes that survive a restart but not put into effect; the next
- *    `ChargePointStarted` merges it. GetConfiguration reports the value in effect until then.
+ * 4. A key whose change needs a reboot → `RebootRequired`: the value is stored with the changes
+ *    that survive a restart but not put into effect; the next `ChargePointStarted` merges it.
+ *    GetConfiguration reports the value in effect until then. `SecurityProfile` is an upgrade
+ *    applied by reconnecting (`security/profile_change.ts`): `Accepted` or `Rejected`.
  * 5. Otherwise `Accepted`: the normalised value is in effect at once and kept across restarts,
  *    and its side effect is applied: HeartbeatInterval re-arms the heartbeat from now (when
  *    registered), MeterValueSampleInterval the sampling of running transactions (still anchored
@@ -22,7 +23,7 @@
  * masks it before the frame is logged, see `secrets.ts`), validates it (the mask keeps the
  * answer), never stores it, and calls `configurationKeyChanged("AuthorizationKey", "********")`;
  * on that call the shell takes the real value as the Basic-auth password of the next
- * connection.
+ * connection. Under security profiles 1 and 2 the charge point then reconnects with it.
  *
  * @module
  */
@@ -37,6 +38,11 @@ import { REDACTED } from "../secrets.ts";
 import { meteringConfigChanged } from "../metering.ts";
 import { armHeartbeat, armPing } from "../link_timers.ts";
 import { defineRequest, type RequestHandler } from "./request_handler.ts";
+import {
+  authorizationKeyChanged,
+  requestSecurityProfile,
+  resumeSecurityProfile,
+} from "../security/profile_change.ts";
 
 /** What changes at once when an accepted key changes. */
 function applyChange(d: Draft, key: ConfigurationKeyDefinition, value: string): void {
@@ -107,6 +113,12 @@ export const changeConfigurationRequest: RequestHandler<"ChangeConfiguration"> =
       if (key.secret) {
         d.reply(id, { status: "Accepted" });
         d.callback("configurationKeyChanged", key.name, REDACTED);
+        authorizationKeyChanged(d);
+        return;
+      }
+      if (key.name === "SecurityProfile") {
+        // Upgrade by reconnecting, after a check of the prerequisites (security/profile_change.ts).
+        requestSecurityProfile(d, id, Number(checked.value));
         return;
       }
       if (key.rebootRequired) {
@@ -120,6 +132,9 @@ export const changeConfigurationRequest: RequestHandler<"ChangeConfiguration"> =
       d.reply(id, { status: "Accepted" });
       applyChange(d, key, checked.value);
       d.callback("configurationKeyChanged", key.name, checked.value);
+    },
+    resume(d, pending, outcome) {
+      if (pending.context.key === "SecurityProfile") resumeSecurityProfile(d, pending, outcome);
     },
   },
 );

@@ -6,7 +6,7 @@
  * @module
  */
 import type { Draft } from "../draft.ts";
-import type { AuthCacheEntry } from "../state.ts";
+import { rememberAuthorization } from "../authorization.ts";
 import { boolKey } from "../configuration.ts";
 import { defineRequest, type RequestHandler } from "./request_handler.ts";
 
@@ -42,15 +42,7 @@ export const clearCacheRequest: RequestHandler<"ClearCache"> = defineRequest("Cl
  * ```
  */
 export function rememberIdTagInfo(d: Draft, idTag: unknown, idTagInfo: unknown): void {
-  if (typeof idTag !== "string" || typeof idTagInfo !== "object" || idTagInfo === null) return;
-  if (!boolKey(d.state.config, "AuthorizationCacheEnabled", false)) return;
-  const { status, expiryDate, parentIdTag } = idTagInfo as Record<string, unknown>;
-  if (typeof status !== "string") return;
-  const entry: AuthCacheEntry = {
-    status,
-    ...(typeof expiryDate === "string" ? { expiryDate } : {}),
-    ...(typeof parentIdTag === "string" ? { parentIdTag } : {}),
-    updatedAt: d.isoNow(),
-  };
-  d.set({ authCache: { ...d.state.authCache, [idTag]: entry } });
+  // Bounded, case-insensitive, never for idTags of the Local Authorization List: see
+  // authorization.ts.
+  rememberAuthorization(d, idTag, idTagInfo);
 }

@@ -19,6 +19,16 @@ import { remoteStopTransactionRequest } from "./remote_stop_transaction.ts";
 import { resetRequest } from "./reset.ts";
 import { triggerMessageRequest } from "./trigger_message.ts";
 import { unlockConnectorRequest } from "./unlock_connector.ts";
+import { getDiagnosticsRequest } from "./get_diagnostics.ts";
+import { getLogRequest } from "./get_log.ts";
+import { updateFirmwareRequest } from "./update_firmware.ts";
+import { signedUpdateFirmwareRequest } from "./signed_update_firmware.ts";
+import { extendedTriggerMessageRequest } from "./extended_trigger_message.ts";
+import { installCertificateRequest } from "./install_certificate.ts";
+import { deleteCertificateRequest } from "./delete_certificate.ts";
+import { getInstalledCertificateIdsRequest } from "./get_installed_certificate_ids.ts";
+import { certificateSignedRequest } from "./certificate_signed.ts";
+import { signCertificateContinuation } from "./sign_certificate.ts";
 import type { RequestHandler } from "./request_handler.ts";
 
 export type { CallbackOutcome, RequestHandler } from "./request_handler.ts";
@@ -39,4 +49,15 @@ export const REQUEST_HANDLERS: Readonly<Partial<Record<ActionName, RequestHandle
   Reset: resetRequest as RequestHandler,
   TriggerMessage: triggerMessageRequest as RequestHandler,
   UnlockConnector: unlockConnectorRequest as RequestHandler,
+  InstallCertificate: installCertificateRequest as RequestHandler,
+  DeleteCertificate: deleteCertificateRequest as RequestHandler,
+  GetInstalledCertificateIds: getInstalledCertificateIdsRequest as RequestHandler,
+  CertificateSigned: certificateSignedRequest as RequestHandler,
+  // Continuations of the charge point's own certificate requests (never a CSMS CALL).
+  SignCertificate: signCertificateContinuation as RequestHandler,
+  GetDiagnostics: getDiagnosticsRequest as RequestHandler,
+  GetLog: getLogRequest as RequestHandler,
+  UpdateFirmware: updateFirmwareRequest as RequestHandler,
+  SignedUpdateFirmware: signedUpdateFirmwareRequest as RequestHandler,
+  ExtendedTriggerMessage: extendedTriggerMessageRequest as RequestHandler,
 };

@@ -3,7 +3,8 @@
  * front of the outbox (allowed while the registration is Pending):
  *
  * - BootNotification: the BootNotification fields (its answer is handled like any other).
- * - DiagnosticsStatusNotification / FirmwareStatusNotification: the last status (initially Idle).
+ * - DiagnosticsStatusNotification / FirmwareStatusNotification: the status of the ongoing upload or
+ *   update, `Idle` when none is ongoing (see `transfer_status.ts`).
  * - Heartbeat.
  * - MeterValues: context `Trigger`, the measurands of `MeterValuesSampledData`, from the latest
  *   measurement of the connector (without connectorId: of every connector 0..n that has one, one
@@ -23,8 +24,14 @@ import { currentStatus } from "../connector_fsm.ts";
 import { meterValueFor } from "../metering.ts";
 import { sendTriggered } from "../outbox.ts";
 import { defineRequest, type RequestHandler } from "./request_handler.ts";
+import { triggeredDiagnosticsStatus, triggeredFirmwareStatus } from "./transfer_status.ts";
 
-type Message = { readonly action: ActionName; readonly payload: Record<string, unknown> };
+/** A message to send on request of (Extended)TriggerMessage. */
+export type TriggeredMessage = {
+  readonly action: ActionName;
+  readonly payload: Record<string, unknown>;
+};
+type Message = TriggeredMessage;
 
 function statusNotification(d: Draft, connectorId: number): Message {
   const c = d.connector(connectorId);
@@ -55,8 +62,15 @@ function meterValues(d: Draft, connectorId: number): Message | undefined {
   return { action: "MeterValues", payload };
 }
 
-/** The messages to send, or why the request is rejected. */
-function messagesFor(
+/**
+ * The messages TriggerMessage asks for, or why the request is rejected.
+ *
+ * @example
+ * ```ts ignore
+ * const messages = messagesFor(d, "StatusNotification", 1);
+ * ```
+ */
+export function messagesFor(
   d: Draft,
   requested: string,
   connectorId: number | undefined,
@@ -71,12 +85,12 @@ function messagesFor(
     case "DiagnosticsStatusNotification":
       return [{
         action: "DiagnosticsStatusNotification",
-        payload: { status: d.state.diagnosticsStatus },
+        payload: triggeredDiagnosticsStatus(d.state),
       }];
     case "FirmwareStatusNotification":
       return [{
         action: "FirmwareStatusNotification",
-        payload: { status: d.state.firmwareStatus },
+        payload: triggeredFirmwareStatus(d.state),
       }];
   }
   if (connectorId !== undefined && (connectorId < 0 || connectorId > count)) {

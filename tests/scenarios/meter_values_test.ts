@@ -277,6 +277,11 @@ Deno.test("outage: queued meter values keep their timestamps and order and get t
     await until(() => h.cp.state.link !== "Connecting", "connection attempt done");
   }
   assert.equal(h.cp.state.link, "Open");
+  // The backlog is flushed at most MessageQueueFlushRate (10) messages per second.
+  for (let i = 0; i < 5 && !delivered(h)(); i++) {
+    await until(() => delivered(h)() || "retry" in h.cp.state.timers, "backlog window sent");
+    if (!delivered(h)()) await clock.advance(1000);
+  }
   await until(delivered(h), "queue delivered");
 
   const calls = back.received.filter((c) =>

@@ -1,0 +1,454 @@
+/**
+ * The diagnosticsUpload plugin against real servers made in the test on 127.0.0.1: the strict
+ * `ocpp-rpc` CSMS, an HTTPS server (certificate made with openssl) and an FTP/FTPS server
+ * (npm `ftp-srv`). GetDiagnostics and GetLog upload a gzipped tar of the requested window;
+ * the status sequences, retries (server answering 500 first), permanent failures, cancellation
+ * and the firmware taking over are shown, and every log replays to the frames on the wire.
+ */
+import assert from "node:assert/strict";
+import { RpcCallError, RpcCsms } from "../support/rpc_csms.ts";
+import { type Harness, makeChargePoint, until } from "../support/harness.ts";
+import { assertAllValid } from "../support/ocpp_schema.ts";
+import { replay } from "../../core/replay.ts";
+import { ManualClock } from "../../core/clock.ts";
+import type { Logger } from "../../core/logger.ts";
+import type { RecordedEvent } from "../../events/envelope.ts";
+import { diagnosticsUpload } from "../../plugins/diagnostics_upload.ts";
+import { securityLog } from "../../plugins/security_log.ts";
+import { FileServer, FtpServer, serverCertificates } from "./transfer_servers.ts";
+
+type Params = Record<string, unknown>;
+
+/** Whole seconds, so that windows are easy to read. */
+function startTime(): number {
+  return Math.floor(Date.now() / 1000) * 1000;
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/** A temp dir removed at the end of the scope. */
+async function tempDir(): Promise<AsyncDisposable & { path: string }> {
+  const path = await Deno.makeTempDir({ prefix: "diag-test-" });
+  return { path, [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }) };
+}
+
+/** A logger that keeps the lines (to know when a retry is armed). */
+function recordingLogger(lines: string[]): Logger {
+  const keep = (m: string) => void lines.push(m);
+  return { debug() {}, info: keep, warn: keep, error: keep };
+}
+
+async function startCsms(): Promise<RpcCsms> {
+  const csms = await RpcCsms.start();
+  // No heartbeat while the tests move the manual clock.
+  csms.respond("BootNotification", () => ({
+    status: "Accepted",
+    currentTime: new Date().toISOString(),
+    interval: 86400,
+  }));
+  return csms;
+}
+
+async function quiet(h: Harness): Promise<void> {
+  await until(
+    () => h.cp.state.inFlight === undefined && h.cp.state.outbox.size === 0,
+    "every CALL answered",
+  );
+}
+
+async function boot(h: Harness, csms: RpcCsms): Promise<void> {
+  await h.cp.start();
+  await csms.waitFor("StatusNotification", 3);
+  await quiet(h);
+}
+
+function calls(csms: RpcCsms, action: string): Params[] {
+  return csms.received.filter((c) => c.action === action).map((c) => c.params as Params);
+}
+
+async function finish(h: Harness, csms: RpcCsms): Promise<void> {
+  await h.cp.stop();
+  assertAllValid(csms.frames);
+  assert.deepEqual(replay(h.store).frames, h.sent);
+}
+
+/** Unpacks a .tar.gz with the system's `tar`: file name → text. */
+async function untar(archive: Uint8Array, dir: string): Promise<Map<string, string>> {
+  const out = await Deno.makeTempDir({ dir });
+  await Deno.writeFile(`${out}/archive.tar.gz`, archive);
+  const result = await new Deno.Command("tar", {
+    args: ["-xzf", "archive.tar.gz"],
+    cwd: out,
+    stderr: "piped",
+  }).output();
+  assert.ok(result.success, new TextDecoder().decode(result.stderr));
+  const files = new Map<string, string>();
+  for (const entry of Deno.readDirSync(out)) {
+    if (entry.name !== "archive.tar.gz") {
+      files.set(entry.name, await Deno.readTextFile(`${out}/${entry.name}`));
+    }
+  }
+  return files;
+}
+
+function jsonLines<T>(text: string | undefined): T[] {
+  return (text ?? "").split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as T);
+}
+
+Deno.test("GetDiagnostics over HTTPS (PUT): Uploading, Uploaded; the archive holds the requested window of the event log", async () => {
+  await using tmp = await tempDir();
+  const certs = await serverCertificates(tmp.path);
+  await using server = new FileServer(certs);
+  await using csms = await startCsms();
+  const t0 = startTime();
+  const clock = new ManualClock(t0);
+  const securityLogPath = `${tmp.path}/security.log`;
+  const h = makeChargePoint(csms.url, {
+    clock,
+    plugins: [
+      securityLog({ path: securityLogPath }),
+      diagnosticsUpload({ caCerts: [certs.ca], securityLogPath }),
+    ],
+  });
+  await boot(h, csms);
+  await clock.advance(60_000);
+  h.cp.onSessionStarted(1, "s-1", "EVConnected"); // t0 + 60 s
+  h.cp.onSecurityEvent("MaintenanceLoginAccepted", "in the window");
+  await quiet(h);
+  await clock.advance(60_000);
+  h.cp.onSessionStopped(1, "s-1"); // t0 + 120 s
+  h.cp.onSecurityEvent("MaintenanceLoginFailed", "after the window");
+  await quiet(h);
+  await clock.advance(60_000);
+
+  const answer = await csms.call("CP-1", "GetDiagnostics", {
+    location: `${server.origin}/upload/`,
+    startTime: iso(t0 + 30_000),
+    stopTime: iso(t0 + 90_000),
+  }) as Params;
+  const fileName = String(answer.fileName);
+  assert.match(fileName, /^diagnostics-CP-1-\d{8}T\d{6}Z\.tar\.gz$/);
+  await csms.waitFor("DiagnosticsStatusNotification", 2);
+  assert.deepEqual(calls(csms, "DiagnosticsStatusNotification").map((p) => p.status), [
+    "Uploading",
+    "Uploaded",
+  ]);
+  assert.deepEqual(server.requests.map((r) => [r.method, r.path, r.status]), [
+    ["PUT", `/upload/${fileName}`, 201],
+  ]);
+  const files = await untar(server.uploads.get(`/upload/${fileName}`) as Uint8Array, tmp.path);
+  assert.deepEqual([...files.keys()].sort(), ["events.jsonl", "manifest.json", "security.jsonl"]);
+  const events = jsonLines<RecordedEvent>(files.get("events.jsonl"));
+  assert.ok(events.length > 0);
+  for (const e of events) {
+    const at = Date.parse(e.at);
+    assert.ok(at >= t0 + 30_000 && at <= t0 + 90_000, `${e.type} at ${e.at} is outside`);
+  }
+  const types = events.map((e) => e.type);
+  assert.ok(types.includes("SessionStarted"));
+  assert.ok(!types.includes("SessionStopped") && !types.includes("ChargePointStarted"));
+  // The window is exactly the stored events of that time.
+  const stored = [...h.store.read(1)].filter((e) =>
+    Date.parse(e.at) >= t0 + 30_000 && Date.parse(e.at) <= t0 + 90_000
+  );
+  assert.deepEqual(events.map((e) => e.seq), stored.map((e) => e.seq));
+  const security = jsonLines<{ type: string }>(files.get("security.jsonl"));
+  assert.deepEqual(security.map((e) => e.type), ["MaintenanceLoginAccepted"]);
+  const manifest = JSON.parse(files.get("manifest.json") ?? "{}");
+  assert.deepEqual(
+    [manifest.chargePointId, manifest.logType, manifest.from, manifest.to, manifest.events],
+    ["CP-1", "Diagnostics", iso(t0 + 30_000), iso(t0 + 90_000), events.length],
+  );
+
+  // The upload is over: a triggered DiagnosticsStatusNotification says Idle.
+  await quiet(h);
+  assert.deepEqual(
+    await csms.call("CP-1", "TriggerMessage", {
+      requestedMessage: "DiagnosticsStatusNotification",
+    }),
+    { status: "Accepted" },
+  );
+  await csms.waitFor("DiagnosticsStatusNotification", 3);
+  assert.deepEqual(calls(csms, "DiagnosticsStatusNotification").at(-1), { status: "Idle" });
+  await finish(h, csms);
+});
+
+Deno.test("GetDiagnostics retries: HTTP 500 twice, then uploaded (multipart POST), retryInterval apart on the clock", async () => {
+  await using tmp = await tempDir();
+  const certs = await serverCertificates(tmp.path);
+  await using server = new FileServer(certs);
+  await using csms = await startCsms();
+  const clock = new ManualClock(startTime());
+  const lines: string[] = [];
+  const h = makeChargePoint(csms.url, {
+    clock,
+    logger: recordingLogger(lines),
+    plugins: [
+      diagnosticsUpload({
+        caCerts: [certs.ca],
+        httpMethod: "POST",
+        securityLogPath: `${tmp.path}/none.log`,
+      }),
+    ],
+  });
+  await boot(h, csms);
+  server.failures = [500, 500];
+  const { fileName } = await csms.call("CP-1", "GetDiagnostics", {
+    location: `${server.origin}/diag`,
+    retries: 2,
+    retryInterval: 30,
+  }) as { fileName: string };
+  const failed = (n: number) => lines.filter((l) => l.includes("failed (TransferError")).length >= n;
+  await until(() => failed(1), "first attempt failed");
+  await quiet(h);
+  // While it waits, the upload is still going on.
+  await csms.call("CP-1", "TriggerMessage", { requestedMessage: "DiagnosticsStatusNotification" });
+  await csms.waitFor("DiagnosticsStatusNotification", 2);
+  assert.deepEqual(calls(csms, "DiagnosticsStatusNotification").at(-1), { status: "Uploading" });
+  await quiet(h);
+  await clock.advance(29_000);
+  assert.equal(server.requests.length, 1, "no retry before retryInterval");
+  await clock.advance(1_000);
+  await until(() => failed(2), "second attempt failed");
+  await quiet(h);
+  await clock.advance(30_000);
+  await csms.waitFor("DiagnosticsStatusNotification", 5);
+  assert.deepEqual(calls(csms, "DiagnosticsStatusNotification").map((p) => p.status), [
+    "Uploading",
+    "Uploading", // triggered
+    "Uploading",
+    "Uploading",
+    "Uploaded",
+  ]);
+  assert.deepEqual(server.requests.map((r) => [r.method, r.path, r.status]), [
+    ["POST", "/diag", 500],
+    ["POST", "/diag", 500],
+    ["POST", "/diag", 201],
+  ]);
+  assert.ok(server.uploads.has(`/diag/${fileName}`));
+  await finish(h, csms);
+});
+
+Deno.test("GetDiagnostics gives up after its retries: UploadFailed", async () => {
+  await using server = new FileServer();
+  await using csms = await startCsms();
+  const clock = new ManualClock(startTime());
+  const lines: string[] = [];
+  const h = makeChargePoint(csms.url, {
+    clock,
+    logger: recordingLogger(lines),
+    plugins: [diagnosticsUpload({ securityLogPath: "/nonexistent/security.log" })],
+  });
+  await boot(h, csms);
+  server.failures = [503, 503];
+  await csms.call("CP-1", "GetDiagnostics", {
+    location: `${server.origin}/diag/`,
+    retries: 1,
+    retryInterval: 10,
+  });
+  await until(() => lines.some((l) => l.includes("attempt 1 failed")), "first attempt failed");
+  await quiet(h);
+  await clock.advance(10_000);
+  await csms.waitFor("DiagnosticsStatusNotification", 3);
+  assert.deepEqual(calls(csms, "DiagnosticsStatusNotification").map((p) => p.status), [
+    "Uploading",
+    "Uploading",
+    "UploadFailed",
+  ]);
+  assert.equal(server.requests.length, 2);
+  await finish(h, csms);
+});
+
+Deno.test("GetLog over FTP and FTPS: the SecurityLog window, requestId in every LogStatusNotification; a wrong password is PermissionDenied at once", async () => {
+  await using tmp = await tempDir();
+  const certs = await serverCertificates(tmp.path);
+  const root = `${tmp.path}/ftp`;
+  await Deno.mkdir(`${root}/logs`, { recursive: true });
+  await using ftp = await FtpServer.start(root, { user: "cp", password: "secret" }, certs);
+  await using csms = await startCsms();
+  const t0 = startTime();
+  const clock = new ManualClock(t0);
+  const lines: string[] = [];
+  const securityLogPath = `${tmp.path}/security.log`;
+  const h = makeChargePoint(csms.url, {
+    clock,
+    logger: recordingLogger(lines),
+    plugins: [
+      securityLog({ path: securityLogPath }),
+      diagnosticsUpload({ caCerts: [certs.ca], securityLogPath }),
+    ],
+  });
+  await boot(h, csms);
+  for (const n of [1, 2, 3]) {
+    await clock.advance(60_000);
+    h.cp.onSecurityEvent("MaintenanceLoginAccepted", `login ${n}`); // t0 + 60, 120, 180 s
+  }
+  await quiet(h);
+
+  const answer = await csms.call("CP-1", "GetLog", {
+    log: {
+      remoteLocation: ftp.url("ftp", "cp", "secret", "/logs/"),
+      oldestTimestamp: iso(t0 + 90_000),
+      latestTimestamp: iso(t0 + 150_000),
+    },
+    logType: "SecurityLog",
+    requestId: 7,
+  }) as Params;
+  assert.equal(answer.status, "Accepted");
+  const filename = String(answer.filename);
+  assert.match(filename, /^security-log-CP-1-7-\d{8}T\d{6}Z\.tar\.gz$/);
+  await csms.waitFor("LogStatusNotification", 2);
+  assert.deepEqual(calls(csms, "LogStatusNotification"), [
+    { status: "Uploading", requestId: 7 },
+    { status: "Uploaded", requestId: 7 },
+  ]);
+  const files = await untar(await Deno.readFile(`${root}/logs/${filename}`), tmp.path);
+  assert.deepEqual([...files.keys()].sort(), ["manifest.json", "security.jsonl"]);
+  const entries = jsonLines<{ type: string; techInfo: string }>(files.get("security.jsonl"));
+  assert.deepEqual(entries.map((e) => e.techInfo), ["login 2"]);
+
+  // FTPS (explicit TLS), the DiagnosticsLog.
+  await quiet(h);
+  const ftps = await csms.call("CP-1", "GetLog", {
+    log: { remoteLocation: ftp.url("ftps", "cp", "secret", "/logs") },
+    logType: "DiagnosticsLog",
+    requestId: 8,
+  }) as Params;
+  assert.equal(ftps.status, "Accepted");
+  await csms.waitFor("LogStatusNotification", 4);
+  assert.deepEqual(calls(csms, "LogStatusNotification").slice(2), [
+    { status: "Uploading", requestId: 8 },
+    { status: "Uploaded", requestId: 8 },
+  ]);
+  const diagnostics = await untar(await Deno.readFile(`${root}/logs/${ftps.filename}`), tmp.path);
+  assert.ok(jsonLines(diagnostics.get("events.jsonl")).length > 0);
+  assert.equal(jsonLines(diagnostics.get("security.jsonl")).length, 3);
+
+  // A wrong password: the server refuses (530), which retrying cannot change.
+  await quiet(h);
+  await csms.call("CP-1", "GetLog", {
+    log: { remoteLocation: ftp.url("ftp", "cp", "wrong", "/logs/") },
+    logType: "SecurityLog",
+    requestId: 9,
+    retries: 3,
+    retryInterval: 5,
+  });
+  await csms.waitFor("LogStatusNotification", 6);
+  assert.deepEqual(calls(csms, "LogStatusNotification").slice(4), [
+    { status: "Uploading", requestId: 9 },
+    { status: "PermissionDenied", requestId: 9 },
+  ]);
+  assert.equal(lines.filter((l) => l.startsWith("GetLog 9: attempt")).length, 1);
+
+  // Nothing is going on: a triggered LogStatusNotification is Idle, without requestId.
+  await quiet(h);
+  assert.deepEqual(
+    await csms.call("CP-1", "ExtendedTriggerMessage", { requestedMessage: "LogStatusNotification" }),
+    { status: "Accepted" },
+  );
+  await csms.waitFor("LogStatusNotification", 7);
+  assert.deepEqual(calls(csms, "LogStatusNotification").at(-1), { status: "Idle" });
+  assert.deepEqual(ftp.stored.length, 2);
+  await finish(h, csms);
+});
+
+Deno.test("GetLog while an upload waits for a retry: the new request is AcceptedCanceled and the old one stops", async () => {
+  await using server = new FileServer();
+  await using csms = await startCsms();
+  const clock = new ManualClock(startTime());
+  const lines: string[] = [];
+  const h = makeChargePoint(csms.url, {
+    clock,
+    logger: recordingLogger(lines),
+    plugins: [diagnosticsUpload({ securityLogPath: "/nonexistent/security.log" })],
+  });
+  await boot(h, csms);
+  server.failures = [500];
+  const first = await csms.call("CP-1", "GetLog", {
+    log: { remoteLocation: `${server.origin}/logs/` },
+    logType: "DiagnosticsLog",
+    requestId: 1,
+    retries: 1,
+    retryInterval: 60,
+  }) as Params;
+  assert.equal(first.status, "Accepted");
+  await until(() => lines.some((l) => l.includes("GetLog 1: attempt 1 failed")), "failure");
+  await quiet(h);
+  await csms.call("CP-1", "ExtendedTriggerMessage", { requestedMessage: "LogStatusNotification" });
+  await csms.waitFor("LogStatusNotification", 2);
+  assert.deepEqual(calls(csms, "LogStatusNotification").at(-1), {
+    status: "Uploading",
+    requestId: 1,
+  });
+  await quiet(h);
+  const second = await csms.call("CP-1", "GetLog", {
+    log: { remoteLocation: `${server.origin}/logs/` },
+    logType: "SecurityLog",
+    requestId: 2,
+  }) as Params;
+  assert.equal(second.status, "AcceptedCanceled");
+  await csms.waitFor("LogStatusNotification", 4);
+  await quiet(h);
+  await clock.advance(60_000); // the cancelled retry would have been due
+  assert.deepEqual(calls(csms, "LogStatusNotification"), [
+    { status: "Uploading", requestId: 1 },
+    { status: "Uploading", requestId: 1 },
+    { status: "Uploading", requestId: 2 },
+    { status: "Uploaded", requestId: 2 },
+  ]);
+  assert.deepEqual(server.requests.map((r) => r.status), [500, 201]);
+  await finish(h, csms);
+});
+
+Deno.test("the firmware takes over uploadDiagnostics; the plugin still provides uploadLogs; an unsupported location is refused", async () => {
+  await using server = new FileServer();
+  await using csms = await startCsms();
+  const h = makeChargePoint(csms.url, {
+    clock: new ManualClock(startTime()),
+    callbacks: { uploadDiagnostics: () => ({ fileName: "firmware-diagnostics.zip" }) },
+    plugins: [diagnosticsUpload({ securityLogPath: "/nonexistent/security.log" })],
+  });
+  await boot(h, csms);
+  const started = [...h.store.read(1)].find((e) => e.type === "ChargePointStarted");
+  assert.deepEqual((started?.data as { callbacks: string[] }).callbacks, [
+    "uploadDiagnostics",
+    "uploadLogs",
+  ]);
+  assert.deepEqual(
+    await csms.call("CP-1", "GetDiagnostics", { location: `${server.origin}/up/` }),
+    { fileName: "firmware-diagnostics.zip" },
+  );
+  assert.deepEqual(
+    await csms.call("CP-1", "GetLog", {
+      log: { remoteLocation: "sftp://127.0.0.1/logs/" },
+      logType: "SecurityLog",
+      requestId: 3,
+    }),
+    { status: "Rejected" },
+  );
+  await quiet(h);
+  assert.deepEqual(server.requests, []);
+  assert.deepEqual(calls(csms, "LogStatusNotification"), []);
+  await finish(h, csms);
+});
+
+Deno.test("without an upload callback: GetDiagnostics is NotSupported, GetLog Rejected", async () => {
+  await using csms = await startCsms();
+  const h = makeChargePoint(csms.url, { clock: new ManualClock(startTime()) });
+  await boot(h, csms);
+  await assert.rejects(
+    csms.call("CP-1", "GetDiagnostics", { location: "ftp://127.0.0.1/up/" }),
+    (error: unknown) => error instanceof RpcCallError && error.code === "NotSupported",
+  );
+  assert.deepEqual(
+    await csms.call("CP-1", "GetLog", {
+      log: { remoteLocation: "ftp://127.0.0.1/up/" },
+      logType: "DiagnosticsLog",
+      requestId: 1,
+    }),
+    { status: "Rejected" },
+  );
+  await finish(h, csms);
+});

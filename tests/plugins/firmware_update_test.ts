@@ -1,0 +1,567 @@
+/**
+ * The firmwareUpdate plugin against real servers made in the test on 127.0.0.1: the strict
+ * `ocpp-rpc` CSMS, an HTTP/HTTPS server (certificate made with openssl) and an FTP/FTPS server
+ * (npm `ftp-srv`). The manufacturer root, the firmware signing certificates and the signatures are
+ * made with openssl in the test. Every status sequence is checked, and every log replays to the
+ * frames on the wire.
+ */
+import assert from "node:assert/strict";
+import { RpcCallError, RpcCsms } from "../support/rpc_csms.ts";
+import { type Harness, makeChargePoint, until } from "../support/harness.ts";
+import { assertAllValid } from "../support/ocpp_schema.ts";
+import { replay } from "../../core/replay.ts";
+import { ManualClock } from "../../core/clock.ts";
+import type { Logger } from "../../core/logger.ts";
+import {
+  type FirmwareInstallRequest,
+  firmwareUpdate,
+  type InstallOutcome,
+} from "../../plugins/firmware_update.ts";
+import { readSecurityLog, securityLog } from "../../plugins/security_log.ts";
+import { FileServer, FtpServer, openssl, serverCertificates } from "./transfer_servers.ts";
+
+type Params = Record<string, unknown>;
+
+function startTime(): number {
+  return Math.floor(Date.now() / 1000) * 1000;
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+async function tempDir(): Promise<AsyncDisposable & { path: string }> {
+  const path = await Deno.makeTempDir({ prefix: "firmware-test-" });
+  return { path, [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }) };
+}
+
+function recordingLogger(lines: string[]): Logger {
+  const keep = (m: string) => void lines.push(m);
+  return { debug() {}, info: keep, warn: keep, error: keep };
+}
+
+/** The manufacturer's PKI and a firmware image, made with openssl. */
+interface Firmware {
+  /** The manufacturer root (RSA). */
+  readonly root: string;
+  /** A signing certificate (EC P-256) issued by the root. */
+  readonly ecSigner: string;
+  /** A signing certificate (RSA) issued by the root. */
+  readonly rsaSigner: string;
+  /** A signing certificate issued by another root. */
+  readonly foreignSigner: string;
+  /** The image. */
+  readonly image: Uint8Array;
+  /** ECDSA (DER) signature of the image by `ecSigner`, Base64. */
+  readonly ecSignature: string;
+  /** RSA-PSS signature of the image by `rsaSigner`, Base64. */
+  readonly pssSignature: string;
+  /** ECDSA signature of other bytes by `ecSigner`, Base64. */
+  readonly wrongSignature: string;
+  /** ECDSA signature of the image by `foreignSigner`, Base64. */
+  readonly foreignSignature: string;
+}
+
+async function makeFirmware(dir: string): Promise<Firmware> {
+  const root = async (name: string) =>
+    await openssl(
+      dir,
+      ...["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", `${name}.key`],
+      ...["-out", `${name}.pem`, "-days", "3", "-subj", `/CN=${name}`],
+      ...["-addext", "basicConstraints=critical,CA:TRUE"],
+      ...["-addext", "keyUsage=critical,keyCertSign"],
+    );
+  const signer = async (name: string, issuer: string, key: string[]) => {
+    await openssl(
+      dir,
+      ...["req", "-newkey", ...key, "-nodes", "-keyout", `${name}.key`],
+      ...["-out", `${name}.csr`, "-subj", `/CN=${name}`],
+    );
+    await openssl(
+      dir,
+      ...["x509", "-req", "-in", `${name}.csr`, "-CA", `${issuer}.pem`, "-CAkey", `${issuer}.key`],
+      ...["-CAcreateserial", "-out", `${name}.pem`, "-days", "2", "-extfile", "signer.ext"],
+    );
+  };
+  const sign = async (key: string, file: string, out: string, pss = false) => {
+    await openssl(
+      dir,
+      ...["dgst", "-sha256", ...(pss ? ["-sigopt", "rsa_padding_mode:pss"] : [])],
+      ...["-sign", `${key}.key`, "-out", out, file],
+    );
+    return btoa(String.fromCharCode(...await Deno.readFile(`${dir}/${out}`)));
+  };
+  await Deno.writeTextFile(
+    `${dir}/signer.ext`,
+    "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\n",
+  );
+  await root("Acme-Manufacturer-Root");
+  await root("Other-Root");
+  const ec = ["ec", "-pkeyopt", "ec_paramgen_curve:P-256"];
+  await signer("Acme-EC-Signer", "Acme-Manufacturer-Root", ec);
+  await signer("Acme-RSA-Signer", "Acme-Manufacturer-Root", ["rsa:2048"]);
+  await signer("Foreign-Signer", "Other-Root", ec);
+  const image = new Uint8Array(64 * 1024).map((_, i) => (i * 31 + 7) % 251);
+  await Deno.writeFile(`${dir}/image.bin`, image);
+  await Deno.writeFile(`${dir}/other.bin`, image.map((b) => b ^ 1));
+  const read = (name: string) => Deno.readTextFile(`${dir}/${name}.pem`);
+  return {
+    root: await read("Acme-Manufacturer-Root"),
+    ecSigner: await read("Acme-EC-Signer"),
+    rsaSigner: await read("Acme-RSA-Signer"),
+    foreignSigner: await read("Foreign-Signer"),
+    image,
+    ecSignature: await sign("Acme-EC-Signer", "image.bin", "ec.sig"),
+    pssSignature: await sign("Acme-RSA-Signer", "image.bin", "pss.sig", true),
+    wrongSignature: await sign("Acme-EC-Signer", "other.bin", "wrong.sig"),
+    foreignSignature: await sign("Foreign-Signer", "image.bin", "foreign.sig"),
+  };
+}
+
+/** A firmware that records what it is asked to install and answers `outcome`. */
+function installer(outcome: InstallOutcome | undefined) {
+  const installs: { image: Uint8Array; request: FirmwareInstallRequest }[] = [];
+  return {
+    installs,
+    install(image: Uint8Array, request: FirmwareInstallRequest) {
+      installs.push({ image, request });
+      return outcome;
+    },
+  };
+}
+
+async function startCsms(): Promise<RpcCsms> {
+  const csms = await RpcCsms.start();
+  csms.respond("BootNotification", () => ({
+    status: "Accepted",
+    currentTime: new Date().toISOString(),
+    interval: 86400,
+  }));
+  return csms;
+}
+
+async function quiet(h: Harness): Promise<void> {
+  await until(
+    () => h.cp.state.inFlight === undefined && h.cp.state.outbox.size === 0,
+    "every CALL answered",
+  );
+}
+
+async function boot(h: Harness, csms: RpcCsms): Promise<void> {
+  await h.cp.start();
+  await csms.waitFor("StatusNotification", 3);
+  await quiet(h);
+}
+
+function calls(csms: RpcCsms, action: string): Params[] {
+  return csms.received.filter((c) => c.action === action).map((c) => c.params as Params);
+}
+
+function statuses(csms: RpcCsms, action: string): unknown[] {
+  return calls(csms, action).map((p) => p.status);
+}
+
+function securityEvents(h: Harness, type: string): number {
+  return [...h.store.read(1)].filter((e) =>
+    e.type === "SecurityEventOccurred" && (e.data as { eventType: string }).eventType === type
+  ).length;
+}
+
+async function finish(h: Harness, csms: RpcCsms): Promise<void> {
+  await h.cp.stop();
+  assertAllValid(csms.frames);
+  assert.deepEqual(replay(h.store).frames, h.sent);
+}
+
+Deno.test("UpdateFirmware over HTTP: waits for retrieveDate on the clock, retries after a 500, installs; FirmwareUpdated", async () => {
+  await using server = new FileServer();
+  await using csms = await startCsms();
+  const t0 = startTime();
+  const clock = new ManualClock(t0);
+  const lines: string[] = [];
+  const firmware = installer(undefined);
+  const h = makeChargePoint(csms.url, {
+    clock,
+    logger: recordingLogger(lines),
+    plugins: [firmwareUpdate({ install: firmware.install })],
+  });
+  const image = new TextEncoder().encode("firmware 1.2.0");
+  server.files.set("/fw/1.2.0.bin", image);
+  server.failures = [500];
+  await boot(h, csms);
+  assert.deepEqual(
+    await csms.call("CP-1", "UpdateFirmware", {
+      location: `${server.origin}/fw/1.2.0.bin`,
+      retrieveDate: iso(t0 + 60_000),
+      retries: 1,
+      retryInterval: 30,
+    }),
+    {},
+  );
+  await quiet(h);
+  await clock.advance(59_000);
+  assert.equal(server.requests.length, 0, "not before retrieveDate");
+  await clock.advance(1_000);
+  await until(() => lines.some((l) => l.includes("download attempt 1 failed")), "a failure");
+  await quiet(h);
+  await clock.advance(30_000);
+  await csms.waitFor("FirmwareStatusNotification", 5);
+  assert.deepEqual(statuses(csms, "FirmwareStatusNotification"), [
+    "Downloading",
+    "Downloading",
+    "Downloaded",
+    "Installing",
+    "Installed",
+  ]);
+  assert.deepEqual(firmware.installs.map((i) => [i.image, i.request]), [[image, {
+    requestId: -1,
+    location: `${server.origin}/fw/1.2.0.bin`,
+    signed: false,
+  }]]);
+  assert.deepEqual(server.requests.map((r) => [r.method, r.status]), [["GET", 500], [
+    "GET",
+    200,
+  ]]);
+  await csms.waitFor("SecurityEventNotification");
+  assert.deepEqual(calls(csms, "SecurityEventNotification").map((p) => p.type), [
+    "FirmwareUpdated",
+  ]);
+  // The update is over: a triggered FirmwareStatusNotification is Idle.
+  await quiet(h);
+  await csms.call("CP-1", "TriggerMessage", { requestedMessage: "FirmwareStatusNotification" });
+  await csms.waitFor("FirmwareStatusNotification", 6);
+  assert.deepEqual(calls(csms, "FirmwareStatusNotification").at(-1), { status: "Idle" });
+  await finish(h, csms);
+});
+
+Deno.test("SignedUpdateFirmware over HTTPS with a good ECDSA signature: every status, the installation waits for the transaction to end", async () => {
+  await using tmp = await tempDir();
+  const fw = await makeFirmware(tmp.path);
+  const certs = await serverCertificates(tmp.path);
+  await using server = new FileServer(certs);
+  await using csms = await startCsms();
+  const t0 = startTime();
+  const clock = new ManualClock(t0);
+  const firmware = installer("InstallRebooting");
+  const h = makeChargePoint(csms.url, {
+    clock,
+    plugins: [
+      firmwareUpdate({
+        install: firmware.install,
+        manufacturerRoots: () => Promise.resolve([fw.root]), // e.g. a certificate store
+        caCerts: [certs.ca],
+      }),
+    ],
+  });
+  server.files.set("/fw.bin", fw.image);
+  await boot(h, csms);
+  h.cp.onSessionStarted(1, "s-1", "EVConnected");
+  h.cp.onTransactionStarted(1, "s-1", "TAG-1", 0, undefined, new Date(clock.now()));
+  await quiet(h);
+
+  await csms.call("CP-1", "ExtendedTriggerMessage", {
+    requestedMessage: "FirmwareStatusNotification",
+  });
+  await csms.waitFor("SignedFirmwareStatusNotification");
+  assert.deepEqual(calls(csms, "SignedFirmwareStatusNotification"), [{ status: "Idle" }]);
+  await quiet(h);
+
+  assert.deepEqual(
+    await csms.call("CP-1", "SignedUpdateFirmware", {
+      requestId: 5,
+      retries: 0,
+      firmware: {
+        location: `${server.origin}/fw.bin`,
+        retrieveDateTime: iso(t0 + 10_000),
+        installDateTime: iso(t0 + 20_000),
+        signingCertificate: fw.ecSigner,
+        signature: fw.ecSignature,
+      },
+    }),
+    { status: "Accepted" },
+  );
+  await csms.waitFor("SignedFirmwareStatusNotification", 2);
+  await quiet(h);
+  await clock.advance(10_000);
+  await csms.waitFor("SignedFirmwareStatusNotification", 6);
+  await quiet(h);
+  await clock.advance(10_000); // installDateTime, but a transaction runs
+  await quiet(h);
+  assert.equal(firmware.installs.length, 0, "not installed during the transaction");
+  await csms.call("CP-1", "ExtendedTriggerMessage", {
+    requestedMessage: "FirmwareStatusNotification",
+  });
+  await csms.waitFor("SignedFirmwareStatusNotification", 7);
+  await quiet(h);
+  h.cp.onTransactionStopped(1, "s-1", "Local", new Date(clock.now()), 1000);
+  await csms.waitFor("SignedFirmwareStatusNotification", 9);
+  assert.equal(firmware.installs.length, 1);
+  // After the reboot, the new firmware reports the end.
+  await quiet(h);
+  h.cp.onFirmwareUpdateStatusNotification(5, "Installed");
+  await csms.waitFor("SecurityEventNotification");
+  assert.deepEqual(calls(csms, "SignedFirmwareStatusNotification").slice(1), [
+    { status: "DownloadScheduled", requestId: 5 },
+    { status: "Downloading", requestId: 5 },
+    { status: "Downloaded", requestId: 5 },
+    { status: "SignatureVerified", requestId: 5 },
+    { status: "InstallScheduled", requestId: 5 },
+    { status: "InstallScheduled", requestId: 5 }, // triggered
+    { status: "Installing", requestId: 5 },
+    { status: "InstallRebooting", requestId: 5 },
+    { status: "Installed", requestId: 5 },
+  ]);
+  const [installed] = firmware.installs;
+  assert.deepEqual(installed?.image, fw.image);
+  assert.deepEqual(installed?.request, {
+    requestId: 5,
+    location: `${server.origin}/fw.bin`,
+    signed: true,
+    signingCertificate: fw.ecSigner,
+    signature: fw.ecSignature,
+  });
+  assert.equal(securityEvents(h, "InvalidFirmwareSignature"), 0);
+  assert.deepEqual(calls(csms, "SecurityEventNotification").map((p) => p.type), [
+    "FirmwareUpdated",
+  ]);
+  await finish(h, csms);
+});
+
+Deno.test("SignedUpdateFirmware over FTP with a bad signature: InvalidSignature, InvalidFirmwareSignature raised exactly once, nothing installed", async () => {
+  await using tmp = await tempDir();
+  const fw = await makeFirmware(tmp.path);
+  const root = `${tmp.path}/ftp`;
+  await Deno.mkdir(`${root}/firmware`, { recursive: true });
+  await Deno.writeFile(`${root}/firmware/fw.bin`, fw.image);
+  await using ftp = await FtpServer.start(root, { user: "fw", password: "pw" });
+  await using csms = await startCsms();
+  const clock = new ManualClock(startTime());
+  const firmware = installer(undefined);
+  const securityLogPath = `${tmp.path}/security.log`;
+  const h = makeChargePoint(csms.url, {
+    clock,
+    plugins: [
+      securityLog({ path: securityLogPath }),
+      firmwareUpdate({ install: firmware.install, manufacturerRoots: [fw.root] }),
+    ],
+  });
+  await boot(h, csms);
+  assert.deepEqual(
+    await csms.call("CP-1", "SignedUpdateFirmware", {
+      requestId: 6,
+      firmware: {
+        location: ftp.url("ftp", "fw", "pw", "/firmware/fw.bin"),
+        retrieveDateTime: iso(clock.now()),
+        signingCertificate: fw.ecSigner,
+        signature: fw.wrongSignature,
+      },
+    }),
+    { status: "Accepted" },
+  );
+  await csms.waitFor("SignedFirmwareStatusNotification", 3);
+  await until(() => securityEvents(h, "InvalidFirmwareSignature") > 0, "the security event");
+  await quiet(h);
+  await clock.advance(60_000);
+  assert.deepEqual(calls(csms, "SignedFirmwareStatusNotification"), [
+    { status: "Downloading", requestId: 6 },
+    { status: "Downloaded", requestId: 6 },
+    { status: "InvalidSignature", requestId: 6 },
+  ]);
+  assert.equal(securityEvents(h, "InvalidFirmwareSignature"), 1);
+  assert.deepEqual(
+    readSecurityLog(securityLogPath).map((e) => e.type),
+    ["InvalidFirmwareSignature"],
+  );
+  assert.deepEqual(firmware.installs, []);
+  await finish(h, csms);
+});
+
+Deno.test("SignedUpdateFirmware over FTPS with an RSA-PSS signature is installed", async () => {
+  await using tmp = await tempDir();
+  const fw = await makeFirmware(tmp.path);
+  const certs = await serverCertificates(tmp.path);
+  const root = `${tmp.path}/ftp`;
+  await Deno.mkdir(root, { recursive: true });
+  await Deno.writeFile(`${root}/fw.bin`, fw.image);
+  await using ftp = await FtpServer.start(root, { user: "fw", password: "pw" }, certs);
+  await using csms = await startCsms();
+  const clock = new ManualClock(startTime());
+  const firmware = installer("Installed");
+  const h = makeChargePoint(csms.url, {
+    clock,
+    plugins: [
+      firmwareUpdate({
+        install: firmware.install,
+        manufacturerRoots: [fw.root],
+        caCerts: [certs.ca],
+      }),
+    ],
+  });
+  await boot(h, csms);
+  assert.deepEqual(
+    await csms.call("CP-1", "SignedUpdateFirmware", {
+      requestId: 7,
+      firmware: {
+        location: ftp.url("ftps", "fw", "pw", "/fw.bin"),
+        retrieveDateTime: iso(clock.now() - 1000),
+        signingCertificate: fw.rsaSigner,
+        signature: fw.pssSignature,
+      },
+    }),
+    { status: "Accepted" },
+  );
+  await csms.waitFor("SignedFirmwareStatusNotification", 5);
+  assert.deepEqual(statuses(csms, "SignedFirmwareStatusNotification"), [
+    "Downloading",
+    "Downloaded",
+    "SignatureVerified",
+    "Installing",
+    "Installed",
+  ]);
+  assert.deepEqual(firmware.installs[0]?.image, fw.image);
+  await csms.waitFor("SecurityEventNotification");
+  await quiet(h);
+  await finish(h, csms);
+});
+
+Deno.test("SignedUpdateFirmware with a signing certificate of another root, or no root installed: InvalidCertificate and InvalidFirmwareSigningCertificate, nothing downloaded", async () => {
+  await using tmp = await tempDir();
+  const fw = await makeFirmware(tmp.path);
+  await using server = new FileServer();
+  server.files.set("/fw.bin", fw.image);
+  await using csms = await startCsms();
+  const clock = new ManualClock(startTime());
+  const firmware = installer(undefined);
+  const h = makeChargePoint(csms.url, {
+    clock,
+    plugins: [firmwareUpdate({ install: firmware.install, manufacturerRoots: [fw.root] })],
+  });
+  const bare = makeChargePoint(csms.url, {
+    clock,
+    chargePointId: "CP-2",
+    plugins: [firmwareUpdate({ install: firmware.install })],
+  });
+  await boot(h, csms);
+  const request = (signingCertificate: string, signature: string) => ({
+    requestId: 8,
+    firmware: {
+      location: `${server.origin}/fw.bin`,
+      retrieveDateTime: iso(clock.now()),
+      signingCertificate,
+      signature,
+    },
+  });
+  assert.deepEqual(
+    await csms.call("CP-1", "SignedUpdateFirmware", request(fw.foreignSigner, fw.foreignSignature)),
+    { status: "InvalidCertificate" },
+  );
+  await until(() => securityEvents(h, "InvalidFirmwareSigningCertificate") === 1, "event");
+  await bare.cp.start();
+  await csms.waitFor("StatusNotification", 6);
+  await quiet(bare);
+  assert.deepEqual(
+    await csms.call("CP-2", "SignedUpdateFirmware", request(fw.ecSigner, fw.ecSignature)),
+    { status: "InvalidCertificate" },
+  );
+  await until(() => securityEvents(bare, "InvalidFirmwareSigningCertificate") === 1, "event");
+  await quiet(h);
+  await quiet(bare);
+  await clock.advance(60_000);
+  assert.equal(securityEvents(h, "InvalidFirmwareSigningCertificate"), 1);
+  assert.deepEqual(server.requests, []);
+  assert.deepEqual(calls(csms, "SignedFirmwareStatusNotification"), []);
+  await bare.cp.stop();
+  assert.deepEqual(replay(bare.store).frames, bare.sent);
+  await finish(h, csms);
+});
+
+Deno.test("a signed download that keeps failing: Downloading, DownloadPaused, Downloading, DownloadFailed", async () => {
+  await using tmp = await tempDir();
+  const fw = await makeFirmware(tmp.path);
+  await using server = new FileServer(); // no file: 404
+  await using csms = await startCsms();
+  const clock = new ManualClock(startTime());
+  const lines: string[] = [];
+  const h = makeChargePoint(csms.url, {
+    clock,
+    logger: recordingLogger(lines),
+    plugins: [firmwareUpdate({ install: () => {}, manufacturerRoots: [fw.root] })],
+  });
+  await boot(h, csms);
+  await csms.call("CP-1", "SignedUpdateFirmware", {
+    requestId: 9,
+    retries: 1,
+    retryInterval: 20,
+    firmware: {
+      location: `${server.origin}/missing.bin`,
+      retrieveDateTime: iso(clock.now()),
+      signingCertificate: fw.ecSigner,
+      signature: fw.ecSignature,
+    },
+  });
+  await until(() => lines.some((l) => l.includes("download attempt 1 failed")), "a failure");
+  await csms.waitFor("SignedFirmwareStatusNotification", 2);
+  await quiet(h);
+  await clock.advance(20_000);
+  await csms.waitFor("SignedFirmwareStatusNotification", 4);
+  assert.deepEqual(statuses(csms, "SignedFirmwareStatusNotification"), [
+    "Downloading",
+    "DownloadPaused",
+    "Downloading",
+    "DownloadFailed",
+  ]);
+  await quiet(h);
+  await finish(h, csms);
+});
+
+Deno.test("the firmware takes over signedUpdateFirmware; without any provider UpdateFirmware is NotSupported and SignedUpdateFirmware Rejected", async () => {
+  await using csms = await startCsms();
+  const asked: unknown[] = [];
+  const h = makeChargePoint(csms.url, {
+    clock: new ManualClock(startTime()),
+    callbacks: {
+      signedUpdateFirmware: (request) => {
+        asked.push(request.requestId);
+        return "Rejected";
+      },
+    },
+    plugins: [firmwareUpdate({ install: () => {} })],
+  });
+  await boot(h, csms);
+  const signed = {
+    requestId: 10,
+    firmware: {
+      location: "https://127.0.0.1:1/fw.bin",
+      retrieveDateTime: iso(Date.now()),
+      signingCertificate: "-----BEGIN CERTIFICATE-----\nMA==\n-----END CERTIFICATE-----",
+      signature: "MA==",
+    },
+  };
+  assert.deepEqual(await csms.call("CP-1", "SignedUpdateFirmware", signed), {
+    status: "Rejected",
+  });
+  assert.deepEqual(asked, [10]);
+  await h.cp.stop();
+
+  const bare = makeChargePoint(csms.url, {
+    clock: new ManualClock(startTime()),
+    chargePointId: "CP-2",
+  });
+  await bare.cp.start();
+  await csms.waitFor("StatusNotification", 6);
+  await quiet(bare);
+  await assert.rejects(
+    csms.call("CP-2", "UpdateFirmware", {
+      location: "https://127.0.0.1:1/fw.bin",
+      retrieveDate: iso(Date.now()),
+    }),
+    (error: unknown) => error instanceof RpcCallError && error.code === "NotSupported",
+  );
+  assert.deepEqual(await csms.call("CP-2", "SignedUpdateFirmware", signed), {
+    status: "Rejected",
+  });
+  await bare.cp.stop();
+  assertAllValid(csms.frames);
+  assert.deepEqual(replay(h.store).frames, h.sent);
+  assert.deepEqual(replay(bare.store).frames, bare.sent);
+});
