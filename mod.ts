@@ -91,9 +91,38 @@ export {
   type Redact,
 } from "./core/jsonl.ts";
 export type { Logger } from "./core/logger.ts";
-export type { Plugin, PluginContext } from "./core/plugin.ts";
+export type { EventOutcome, Plugin, PluginContext } from "./core/plugin.ts";
+export type {
+  DiagnosticsRequest,
+  DiagnosticsUploadReply,
+} from "./core/requests/get_diagnostics.ts";
+export type { LogRequest, LogUploadReply } from "./core/requests/get_log.ts";
+export type { FirmwareUpdateRequest } from "./core/requests/update_firmware.ts";
+export type {
+  SignedFirmwareUpdateRequest,
+  SignedFirmwareUpdateStatus,
+} from "./core/requests/signed_update_firmware.ts";
 export { replay, type ReplayOptions, type ReplayResult } from "./core/replay.ts";
 export { redactSecrets } from "./core/secrets.ts";
+export {
+  type CertificateStore,
+  type ChargePointCredentials,
+  FileCertificateStore,
+  MemoryCertificateStore,
+  type RootCertificateType,
+} from "./core/certificate_store.ts";
+export type {
+  CertificateCallbacks,
+  CertificateHashData,
+  CertificateSignedResult,
+  DeleteCertificateResult,
+  InstallCertificateResult,
+} from "./core/security/certificate_callbacks.ts";
+export {
+  SecurityProfileError,
+  type SecurityProfileNumber,
+  type SecurityTransition,
+} from "./core/security/profile.ts";
 export {
   CONFIGURATION_KEYS,
   type ConfigurationAccess,
@@ -128,3 +157,17 @@ export {
   type SecurityLogEntry,
   type SecurityLogOptions,
 } from "./plugins/security_log.ts";
+export {
+  type ArchiveFile,
+  diagnosticsUpload,
+  type DiagnosticsUploadOptions,
+  type LogWindow,
+} from "./plugins/diagnostics_upload.ts";
+export {
+  type FirmwareInstallRequest,
+  firmwareUpdate,
+  type FirmwareUpdateOptions,
+  type InstallOutcome,
+  type TrustAnchors,
+} from "./plugins/firmware_update.ts";
+export { statusWebhook } from "./plugins/status_webhook.ts";

@@ -223,8 +223,15 @@ export class FileCertificateStore implements CertificateStore {
 
   /** Writes the key first, then the chain. */
   async setChargePointCredentials(credentials: ChargePointCredentials): Promise<void> {
-    await writeAtomically(`${this.#dir}/charge_point/private_key.pem`, credentials.privateKey, 0o600);
-    await writeAtomically(`${this.#dir}/charge_point/certificate.pem`, credentials.certificateChain);
+    await writeAtomically(
+      `${this.#dir}/charge_point/private_key.pem`,
+      credentials.privateKey,
+      0o600,
+    );
+    await writeAtomically(
+      `${this.#dir}/charge_point/certificate.pem`,
+      credentials.certificateChain,
+    );
   }
 
   /** Reads the key of the pending signing request. */

@@ -20,7 +20,7 @@ import {
 } from "../events/handler_events.ts";
 import type { ErrorInfo, Measurement } from "../events/measurement.ts";
 import { type Clock, systemClock } from "./clock.ts";
-import { isSecretKey } from "./configuration_keys.ts";
+import { canonicalConfiguration, isSecretKey } from "./configuration_keys.ts";
 import { redactFrame } from "./secrets.ts";
 import { type ChargePointStatus, reportedStatus } from "./connector_fsm.ts";
 import { InvalidArgumentError, StateError, StorageError } from "./errors.ts";
@@ -33,7 +33,11 @@ import { initialState, type State } from "./state.ts";
 import { evolve, step, type StepResult } from "./step.ts";
 import type { Effects } from "./draft.ts";
 import { type Transport, type TransportConnection, webSocketTransport } from "./transport.ts";
-import { basicAuthHeader } from "./websocket_client.ts";
+import type { CertificateStore } from "./certificate_store.ts";
+import { FileCertificateStore } from "./certificate_store.ts";
+import { ConnectionSecurity } from "./security/connection_security.ts";
+import type { CertificateCallbacks } from "./security/certificate_callbacks.ts";
+import { currentProfile, type SecurityProfileNumber } from "./security/profile.ts";
 import { checkEvent } from "../events/mod.ts";
 import { knownParent, type ReservationCheck, reservationCheck } from "./reservations.ts";
 import type { DiagnosticsRequest, DiagnosticsUploadReply } from "./requests/get_diagnostics.ts";
@@ -66,20 +70,40 @@ export interface BootNotificationFields {
   readonly meterSerialNumber?: string;
 }
 
-/** TLS and authentication material (security profiles 1-3). */
+/**
+ * TLS and authentication material (security profiles 1-3, see `security/profile.ts`). The
+ * profile in effect is the `SecurityProfile` configuration key (default 0).
+ */
 export interface SecurityOptions {
-  /** Password of HTTP Basic authentication (user = charge point id). Never logged. */
+  /** Password of HTTP Basic authentication, used as it is (user = charge point id). Never logged. */
   readonly basicAuthPassword?: string;
-  /** PEM roots trusted for the central system's certificate. */
+  /**
+   * The AuthorizationKey as the central system set it (what `authorizationKeyChanged` gave): 32
+   * to 40 hexadecimal digits stand for the bytes they encode, other text is the password itself.
+   * Used when `basicAuthPassword` is not given. Never logged.
+   */
+  readonly authorizationKey?: string;
+  /** PEM roots trusted for the central system's certificate, besides the installed ones. */
   readonly caCerts?: readonly string[];
-  /** PEM client certificate (profile 3). */
+  /** PEM client certificate (profile 3) used while the certificate store has none. */
   readonly clientCertificate?: string;
   /** PEM private key of the client certificate. Never logged. */
   readonly clientKey?: string;
   /**
-   * Called with the new Basic-auth password when the central system changed `AuthorizationKey`
-   * (it is used from the next connection on, but lives only in memory and not in the log): store
-   * it securely and pass it as `basicAuthPassword` at the next start.
+   * Where installed root certificates, the charge point certificate and its private key are kept
+   * (default: PEM files under `data/<chargePointId>-certificates`).
+   */
+  readonly certificateStore?: CertificateStore;
+  /**
+   * Central system URL per security profile, overriding `csmsUrl` (each must use the scheme of
+   * its profile: `ws://` for 1, `wss://` for 2 and 3). Without one, `csmsUrl` is used, with
+   * `wss:` for profiles 2 and 3 when it is a `ws://` URL.
+   */
+  readonly csmsUrls?: Readonly<Partial<Record<SecurityProfileNumber, string>>>;
+  /**
+   * Called with the new AuthorizationKey when the central system changed it (it is used from the
+   * next connection on, but lives only in memory and not in the log): store it securely and pass
+   * it as `authorizationKey` at the next start.
    */
   readonly authorizationKeyChanged?: (authorizationKey: string) => void | Promise<void>;
 }
@@ -89,7 +113,7 @@ export interface SecurityOptions {
  * one makes the matching central system request answer `Rejected`/`NotSupported`. Each call and its
  * result are recorded as events.
  */
-export interface ChargePointCallbacks {
+export interface ChargePointCallbacks extends CertificateCallbacks {
   /** Make a connector operative; the firmware then calls `onEnabled`. */
   enableEvse?(connector: number): boolean | Promise<boolean>;
   /** Make a connector inoperative; the firmware then calls `onDisabled`. */
@@ -375,7 +399,8 @@ export class ChargePoint {
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #transport: Transport;
-  #secret: string | undefined;
+  /** Secrets, TLS material and the certificate callbacks (see `security/connection_security.ts`). */
+  readonly #security: ConnectionSecurity;
   /** The secret of the frame being folded, until the fold accepts it (see secrets.ts). */
   #pendingSecret: string | undefined;
   #state: State = initialState();
@@ -417,7 +442,20 @@ export class ChargePoint {
     this.#transport = options.transport ?? webSocketTransport();
     this.#ownsStore = options.store === undefined;
     this.#store = options.store ?? new SqliteEventStore(`data/${options.chargePointId}.sqlite`);
-    this.#secret = options.security?.basicAuthPassword ?? options.configuration?.AuthorizationKey;
+    const configuredKey = Object.entries(options.configuration ?? {}).find(([k]) => isSecretKey(k));
+    this.#security = new ConnectionSecurity({
+      chargePointId: options.chargePointId,
+      csmsUrl: options.csmsUrl,
+      material: options.security ?? {},
+      ...opt({ configuredAuthorizationKey: configuredKey?.[1] }),
+      clock: this.#clock,
+      logger: this.#logger,
+      state: () => this.#state,
+      store: options.security?.certificateStore ??
+        new FileCertificateStore(
+          `data/${encodeURIComponent(options.chargePointId)}-certificates`,
+        ),
+    });
     this.#log = new EventLog(this.#store, {
       clock: this.#clock,
       onListenerError: (error, event) =>
@@ -474,6 +512,19 @@ export class ChargePoint {
       state = evolve(state, checked.event);
     }
     this.#state = state;
+    try {
+      // The profile in effect must be usable: URL scheme, password, client certificate.
+      await this.#security.load();
+      this.#security.checkStart(
+        currentProfile({
+          ...canonicalConfiguration(this.#options.configuration ?? {}),
+          ...state.configChanges,
+        }),
+      );
+    } catch (error) {
+      this.#started = false;
+      throw error;
+    }
     for (const plugin of this.#options.plugins ?? []) {
       const staged = new Map<string, (...args: unknown[]) => unknown>();
       const ctx = this.#pluginContext(plugin.name, staged);
@@ -486,6 +537,13 @@ export class ChargePoint {
         continue;
       }
       this.#adoptCallbacks(plugin.name, staged);
+    }
+    // The built-in certificate management, for what neither the firmware nor a plugin provides.
+    const own = (this.#options.callbacks ?? {}) as Record<string, unknown>;
+    for (const [name, fn] of this.#security.callbacks()) {
+      if (typeof own[name] !== "function" && !this.#provided.has(name)) {
+        this.#provided.set(name, { plugin: "certificate management", fn });
+      }
     }
     this.#callbacksFixed = true;
     const configuration: Record<string, string> = {};
@@ -1012,7 +1070,7 @@ export class ChargePoint {
    * change; what the event reported is kept and recorded, in order, before the next event (a
    * handler call, or the retry every {@linkcode STORAGE_RETRY_MS} ms), except:
    * - a frame (or the opening, or a pong) of the connection: lost. The connection is closed
-   *   (1011) so that both sides resend what is unanswered: the central system its CALLs, the
+   *   (1000, reason "event store failed") so that both sides resend what is unanswered: the central system its CALLs, the
    *   charge point its transaction messages (same ids) after reconnecting. Its `ConnectionClosed`
    *   is kept instead.
    * - a `TimerFired`: the timer is still armed in the state and fires again after the retry.
@@ -1020,10 +1078,10 @@ export class ChargePoint {
   #storageFault(type: string, data: unknown): void {
     if (type === "FrameReceived" || type === "ConnectionOpened" || type === "PongReceived") {
       if (this.#connection !== undefined) {
-        this.#connection.close(1011, "event store failed");
+        this.#connection.close(1000, "event store failed");
         this.#connection = undefined;
         this.#keepUnrecorded("ConnectionClosed", {
-          code: 1011,
+          code: 1000,
           reason: `event store failed: ${type} not recorded`,
           wasOpen: true,
         });
@@ -1121,7 +1179,7 @@ export class ChargePoint {
     const secret = this.#pendingSecret;
     if (secret === undefined) return;
     this.#pendingSecret = undefined;
-    this.#secret = secret;
+    this.#security.authorizationKeyAccepted(secret);
     this.#logger.info("AuthorizationKey changed: used from the next connection");
     const store = this.#options.security?.authorizationKeyChanged;
     if (store === undefined) return;
@@ -1136,21 +1194,17 @@ export class ChargePoint {
 
   #openConnection(): void {
     this.#connection?.close(1000, "reconnecting");
-    const base = this.#options.csmsUrl.replace(/\/+$/, "");
-    const url = `${base}/${encodeURIComponent(this.#options.chargePointId)}`;
-    const sec = this.#options.security;
-    const headers: Record<string, string> = {};
-    if (this.#secret !== undefined) {
-      headers.Authorization = basicAuthHeader(this.#options.chargePointId, this.#secret);
-    }
+    // URL, Basic auth and TLS material of the security profile the fold decided.
+    const settings = this.#security.connectionSettings(this.#state);
+    const url = settings.url;
     let live = true;
     const conn = this.#transport.connect(url, {
       protocols: ["ocpp1.6"],
-      headers,
+      headers: settings.headers,
       ...opt({
-        caCerts: sec?.caCerts,
-        clientCert: sec?.clientCertificate,
-        clientKey: sec?.clientKey,
+        caCerts: settings.caCerts,
+        clientCert: settings.clientCert,
+        clientKey: settings.clientKey,
       }),
     }, {
       onOpen: (protocol) => live && this.#safeAppend("ConnectionOpened", { url, protocol }),

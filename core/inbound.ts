@@ -14,13 +14,17 @@ import type { EventData } from "../events/mod.ts";
 import { startTransactionAnswered } from "./invalid_id.ts";
 import type { OutgoingCall } from "./state.ts";
 import { armAligned } from "./metering.ts";
+import { systemTimeSet } from "./security/profile.ts";
 
 /** Takes the central system's clock from a `currentTime` field. */
 function takeTime(d: Draft, currentTime: unknown): void {
   if (typeof currentTime !== "string") return;
   const t = Date.parse(currentTime);
   if (Number.isNaN(t)) return;
+  const before = d.state.timeOffsetMs;
   d.set({ timeOffsetMs: t - d.now });
+  // SettingSystemTime when the firmware sets its clock and it moves significantly.
+  systemTimeSet(d, before, t - d.now);
   // Clock-aligned sampling follows the central system's clock.
   armAligned(d);
   d.callback("setSystemTime", new Date(t).toISOString());

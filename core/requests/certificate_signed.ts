@@ -32,7 +32,9 @@ export const certificateSignedRequest: RequestHandler<"CertificateSigned"> = def
     handle(d, id, request) {
       const max = intKey(d.state.config, "CertificateSignedMaxChainSize", 10_000);
       if (request.certificateChain.length > max) {
-        d.note(`CertificateSigned rejected: chain longer than CertificateSignedMaxChainSize (${max})`);
+        d.note(
+          `CertificateSigned rejected: chain longer than CertificateSignedMaxChainSize (${max})`,
+        );
         d.reply(id, { status: "Rejected" });
         raiseSecurityEvent(d, "InvalidChargePointCertificate", "certificate chain too long");
         return;

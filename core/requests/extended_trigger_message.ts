@@ -8,8 +8,8 @@
  *   `{ status: "Idle" }` without `requestId` when none is ongoing.
  * - FirmwareStatusNotification: a SignedFirmwareStatusNotification with the status and
  *   `requestId` of the ongoing signed update, or `{ status: "Idle" }`.
- * - SignChargePointCertificate: `NotImplemented` until the certificate management (issue 7) fills
- *   in {@linkcode signChargePointCertificateTrigger}.
+ * - SignChargePointCertificate: `Accepted` when `CpoName` is set (else `Rejected`); a new key pair
+ *   and CSR are made and sent as SignCertificate.req (`sign_certificate.ts`).
  *
  * @module
  */
@@ -18,6 +18,7 @@ import { sendTriggered } from "../outbox.ts";
 import { defineRequest, type RequestHandler } from "./request_handler.ts";
 import { messagesFor, type TriggeredMessage } from "./trigger_message.ts";
 import { triggeredLogStatus, triggeredSignedFirmwareStatus } from "./transfer_status.ts";
+import { requestChargePointCertificate } from "./sign_certificate.ts";
 
 /**
  * Why an ExtendedTriggerMessage sends nothing: the answer's status and the note.
@@ -36,17 +37,17 @@ export interface TriggerRefusal {
 }
 
 /**
- * HOOK for the certificate management (issue 7): the messages ExtendedTriggerMessage
- * `SignChargePointCertificate` sends (a `SignCertificate` CALL), or why it is refused. Until
- * then every such request is answered `NotImplemented`.
+ * ExtendedTriggerMessage `SignChargePointCertificate`: starts a certificate signing request
+ * (`sign_certificate.ts`; the SignCertificate CALL follows once the CSR is made, so no message is
+ * returned), or why it is refused (no `CpoName`: `Rejected`).
  *
  * @example
  * ```ts ignore
  * const messages = signChargePointCertificateTrigger(d);
  * ```
  */
-export function signChargePointCertificateTrigger(_d: Draft): TriggeredMessage[] | TriggerRefusal {
-  return { status: "NotImplemented", why: "no certificate management yet" };
+export function signChargePointCertificateTrigger(d: Draft): TriggeredMessage[] | TriggerRefusal {
+  return requestChargePointCertificate(d, "ExtendedTriggerMessage") ?? [];
 }
 
 function extendedMessagesFor(

@@ -42,7 +42,9 @@ export const getInstalledCertificateIdsRequest: RequestHandler<"GetInstalledCert
       for (const item of items) {
         const parsed = certificateHashDataSchema.safeParse(item);
         if (parsed.success) hashes.push(parsed.data);
-        else d.note(`GetInstalledCertificateIds: invalid hash data ${JSON.stringify(item)} left out`);
+        else {d.note(
+            `GetInstalledCertificateIds: invalid hash data ${JSON.stringify(item)} left out`,
+          );}
       }
       d.reply(
         pending.messageId,

@@ -61,7 +61,11 @@ export const installCertificateRequest: RequestHandler<"InstallCertificate"> = d
       d.note(`InstallCertificate ${type}: ${status}${reason === undefined ? "" : ` (${reason})`}`);
       d.reply(pending.messageId, { status });
       if (status === "Rejected" && type === "CentralSystemRootCertificate") {
-        raiseSecurityEvent(d, "InvalidCentralSystemCertificate", reason ?? "InstallCertificate rejected");
+        raiseSecurityEvent(
+          d,
+          "InvalidCentralSystemCertificate",
+          reason ?? "InstallCertificate rejected",
+        );
       }
     },
   },

@@ -45,7 +45,10 @@ const RENEWAL_RETRY_MS = 3600_000;
  * ```
  */
 export function certificateCommonName(
-  state: { readonly bootNotification: Readonly<Record<string, string>>; readonly chargePointId: string },
+  state: {
+    readonly bootNotification: Readonly<Record<string, string>>;
+    readonly chargePointId: string;
+  },
 ): string {
   const boot = state.bootNotification;
   return boot.chargeBoxSerialNumber ?? boot.chargePointSerialNumber ?? state.chargePointId;
@@ -92,7 +95,10 @@ export function armCertificateRenewal(d: Draft, validTo: string): void {
   const end = Date.parse(validTo);
   if (Number.isNaN(end)) return;
   // Timers run on the local clock; validTo is on the central system's.
-  d.setTimer(TIMER_CERTIFICATE_RENEWAL, Math.max(d.now, end - d.state.timeOffsetMs - RENEW_BEFORE_MS));
+  d.setTimer(
+    TIMER_CERTIFICATE_RENEWAL,
+    Math.max(d.now, end - d.state.timeOffsetMs - RENEW_BEFORE_MS),
+  );
 }
 
 /** `ChargePointStarted`: asks for the expiry of the client certificate, if there is one. */
@@ -152,8 +158,9 @@ export const signCertificateContinuation: RequestHandler<"SignCertificate"> = de
         raiseSecurityEvent(d, "CSRGenerationFailed", why);
         return;
       }
-      if (pending.context.why === "ExtendedTriggerMessage") sendTriggered(d, "SignCertificate", { csr });
-      else sendNormal(d, "SignCertificate", { csr });
+      if (pending.context.why === "ExtendedTriggerMessage") {
+        sendTriggered(d, "SignCertificate", { csr });
+      } else sendNormal(d, "SignCertificate", { csr });
     },
   },
 );

@@ -239,7 +239,10 @@ export class ConnectionSecurity {
   callbacks(): Map<string, Callback> {
     const map = new Map<string, Callback>([
       ["checkSecurityProfile", (p) => this.#checkSecurityProfile(Number(p))],
-      ["installCertificate", (t, pem, c) => this.#install(t as RootCertificateType, String(pem), c)],
+      [
+        "installCertificate",
+        (t, pem, c) => this.#install(t as RootCertificateType, String(pem), c),
+      ],
       ["deleteCertificate", (h, c) => this.#delete(h as HashData, c)],
       ["getInstalledCertificateIds", (t) => this.#installedIds(t as RootCertificateType)],
       ["signCertificate", (s) => this.#sign(s)],
@@ -292,7 +295,9 @@ export class ConnectionSecurity {
     if (profile === 3) {
       const client = this.#clientCredentials();
       const leaf = client === undefined ? undefined : splitPem(client.certificateChain)[0];
-      const info = leaf === undefined ? undefined : await certificateInfo(leaf).catch(() => undefined);
+      const info = leaf === undefined
+        ? undefined
+        : await certificateInfo(leaf).catch(() => undefined);
       if (info === undefined || info.notAfter <= now) {
         return { ok: false, reason: "no valid charge point certificate installed" };
       }
@@ -315,9 +320,14 @@ export class ConnectionSecurity {
     }
     const info = await certificateInfo(blocks[0]).catch(() => undefined);
     if (info === undefined) return { status: "Rejected", reason: "not an X.509 certificate" };
-    if (!info.isCa) return { status: "Rejected", reason: `${info.subject} is not a CA certificate` };
+    if (!info.isCa) {
+      return { status: "Rejected", reason: `${info.subject} is not a CA certificate` };
+    }
     if (info.notAfter < this.#now()) {
-      return { status: "Rejected", reason: `${info.subject} expired ${info.notAfter.toISOString()}` };
+      return {
+        status: "Rejected",
+        reason: `${info.subject} expired ${info.notAfter.toISOString()}`,
+      };
     }
     const installed = await this.#store.roots(type);
     const normalised = normalise(blocks[0]);
@@ -328,10 +338,15 @@ export class ConnectionSecurity {
       return { status: "Rejected", reason: `CertificateStoreMaxLength (${maxLength}) reached` };
     }
     let keep: string | undefined;
-    if (additionalRootCertificateCheck && type === "CentralSystemRootCertificate" && installed.length) {
+    if (
+      additionalRootCertificateCheck && type === "CentralSystemRootCertificate" && installed.length
+    ) {
       keep = await findIssuer(blocks[0], installed);
       if (keep === undefined || keep === blocks[0]) {
-        return { status: "Rejected", reason: "not signed by the installed CentralSystemRootCertificate" };
+        return {
+          status: "Rejected",
+          reason: "not signed by the installed CentralSystemRootCertificate",
+        };
       }
     }
     try {
@@ -421,7 +436,10 @@ export class ConnectionSecurity {
     }
     if (info.isCa) return { status: "Rejected", reason: "a CA certificate" };
     if (commonName !== undefined && info.commonName !== commonName) {
-      return { status: "Rejected", reason: `CN is ${info.commonName ?? "absent"}, not ${commonName}` };
+      return {
+        status: "Rejected",
+        reason: `CN is ${info.commonName ?? "absent"}, not ${commonName}`,
+      };
     }
     const now = this.#now();
     if (info.notBefore.getTime() > now.getTime() + NOT_BEFORE_TOLERANCE_MS) {
@@ -437,7 +455,9 @@ export class ConnectionSecurity {
       await this.#store.setPendingKey(undefined);
       await this.load();
     } catch (error) {
-      this.#logger.error("certificate store: saving the charge point certificate failed", { error });
+      this.#logger.error("certificate store: saving the charge point certificate failed", {
+        error,
+      });
       return { status: "Rejected", reason: `certificate store: ${errorName(error)}` };
     }
     return { status: "Accepted", validTo: info.notAfter.toISOString() };

@@ -319,7 +319,9 @@ export function securityOpened(d: Draft): void {
   if (t === undefined || t.phase !== "connecting") return;
   d.set({ securityTransition: undefined });
   if (t.reason !== "SecurityProfile") {
-    d.note(`reconnected with the new ${t.reason === "AuthorizationKey" ? "password" : "certificate"}`);
+    d.note(
+      `reconnected with the new ${t.reason === "AuthorizationKey" ? "password" : "certificate"}`,
+    );
     return;
   }
   d.setConfig({ SecurityProfile: String(t.to) });
@@ -387,7 +389,9 @@ function raiseConnectionFailure(d: Draft, data: EventData<"ConnectionClosed">): 
 export function classifyConnectionFailure(
   reason: string,
 ): "CentralSystemCertificate" | "ChargePointRejected" | undefined {
-  if (/invalid peer certificate|certificate verify failed|self[- ]signed certificate/i.test(reason)) {
+  if (
+    /invalid peer certificate|certificate verify failed|self[- ]signed certificate/i.test(reason)
+  ) {
     return "CentralSystemCertificate";
   }
   if (

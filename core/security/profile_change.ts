@@ -36,7 +36,9 @@ export function requestSecurityProfile(d: Draft, messageId: string, profile: num
     return;
   }
   if (d.state.securityTransition !== undefined) {
-    d.note(`ChangeConfiguration SecurityProfile=${profile} rejected: a security change is under way`);
+    d.note(
+      `ChangeConfiguration SecurityProfile=${profile} rejected: a security change is under way`,
+    );
     d.reply(messageId, { status: "Rejected" });
     return;
   }
@@ -80,7 +82,9 @@ export function resumeSecurityProfile(
     return;
   }
   if (profile <= currentProfile(d.state.config) || d.state.securityTransition !== undefined) {
-    d.note(`ChangeConfiguration SecurityProfile=${profile} rejected: the profile changed meanwhile`);
+    d.note(
+      `ChangeConfiguration SecurityProfile=${profile} rejected: the profile changed meanwhile`,
+    );
     d.reply(pending.messageId, { status: "Rejected" });
     return;
   }

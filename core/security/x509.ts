@@ -182,7 +182,9 @@ export async function verifyChain(
   const pool = [...chain.slice(1), ...roots];
   for (let depth = 0; depth < 8; depth++) {
     const info = await certificateInfo(current);
-    if (info.notAfter.getTime() < now.getTime()) return `${info.subject} expired ${iso(info.notAfter)}`;
+    if (info.notAfter.getTime() < now.getTime()) {
+      return `${info.subject} expired ${iso(info.notAfter)}`;
+    }
     if (depth > 0 && !info.isCa) return `${info.subject} is not a CA certificate`;
     if (roots.includes(current)) return undefined;
     const issuer = await findIssuer(current, pool.filter((p) => p !== current));

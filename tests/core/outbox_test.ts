@@ -262,11 +262,22 @@ Deno.test("outbox: a CALLERROR to StartTransaction does not drop it; the StopTra
   const log = new Log();
   log.started({ TransactionMessageAttempts: "1", TransactionMessageRetryInterval: "0" });
   log.online();
-  log.startTx(1, "s-1");
-  log.stopTx(1, "s-1", 1500);
+  log.add("SessionStarted", { connector: 1, sessionId: "s-1", reason: "Authorized" });
+  log.drain();
+  log.add("TransactionStarted", {
+    connector: 1,
+    sessionId: "s-1",
+    idToken: "TAG-1",
+    meterStartWh: 0,
+    timestamp: new Date(log.now).toISOString(),
+  });
   const start = log.inFlight;
+  assert.equal(start.action, "StartTransaction");
+  log.stopTx(1, "s-1", 1500);
   for (let i = 0; i < 3; i++) {
     log.error("InternalError");
+    log.drain(); // the StatusNotifications behind it pass meanwhile
+    assert.equal(log.state.outbox.peek()?.id, start.id);
     log.advanceTo(log.state.outbox.peek()?.notBefore ?? 0);
     assert.equal(log.inFlight.id, start.id, "the StartTransaction again, never the stop");
   }
@@ -287,6 +298,7 @@ Deno.test("outbox: a normal CALL is not held by a transaction message waiting fo
   log.stopTx(1, "s-1", 1500);
   const stop = log.inFlight;
   log.error();
+  log.drain(); // the StatusNotification (Finishing) passes at once
   log.add("DataTransferRequested", { vendorId: "Acme" });
   assert.equal(log.inFlight.action, "DataTransfer", "sent while the StopTransaction waits");
   assert.equal(log.state.outbox.peek()?.id, stop.id, "the StopTransaction keeps its place");
@@ -316,7 +328,9 @@ Deno.test("outbox: a transaction entirely offline is delivered in order, the Sto
   assert.equal(log.inFlight.action, "StartTransaction");
   log.answer({ transactionId: 42, idTagInfo: { status: "Accepted" } });
   log.drain();
-  const tx = sent(log).filter((c) => c.action !== "StatusNotification" && c.action !== "BootNotification");
+  const tx = sent(log).filter((c) =>
+    c.action !== "StatusNotification" && c.action !== "BootNotification"
+  );
   assert.deepEqual(tx.map((c) => c.action), [
     "StartTransaction",
     "MeterValues",
@@ -357,7 +371,9 @@ Deno.test("outbox: at MessageQueueSizeThreshold periodic MeterValues are thinned
   assert.ok(dropped.every((m) => m.action === "MeterValues"));
   // Both series keep samples, in time order, the newest one included.
   for (const connector of [1, 2]) {
-    const stamps = queued.filter((c) => c.action === "MeterValues" && c.payload.connectorId === connector)
+    const stamps = queued.filter((c) =>
+      c.action === "MeterValues" && c.payload.connectorId === connector
+    )
       .map((c) => Date.parse((c.payload.meterValue as { timestamp: string }[])[0]!.timestamp));
     assert.ok(stamps.length >= 2, `connector ${connector}: ${stamps.length} samples`);
     assert.deepEqual(stamps, [...stamps].sort((a, b) => a - b));
@@ -449,8 +465,17 @@ Deno.test("restart: the transaction CALL in flight when the process died is sent
   const log = new Log();
   log.started();
   log.online();
-  log.startTx(1, "s-1");
+  log.add("SessionStarted", { connector: 1, sessionId: "s-1", reason: "Authorized" });
+  log.drain();
+  log.add("TransactionStarted", {
+    connector: 1,
+    sessionId: "s-1",
+    idToken: "TAG-1",
+    meterStartWh: 0,
+    timestamp: new Date(log.now).toISOString(),
+  });
   const start = log.inFlight;
+  assert.equal(start.action, "StartTransaction");
   // The process is killed (no ConnectionClosed, no ChargePointStopped) and starts again.
   log.now += 10_000;
   log.started({}, ["s-1"]);
@@ -506,7 +531,9 @@ Deno.test("restart: a transaction whose session is not resumed is stopped with r
       transactionId: 9,
     },
   );
-  const status1 = calls.filter((c) => c.action === "StatusNotification" && c.payload.connectorId === 1);
+  const status1 = calls.filter((c) =>
+    c.action === "StatusNotification" && c.payload.connectorId === 1
+  );
   assert.deepEqual(status1.map((c) => c.payload.status), ["Available"], "reported honestly");
   assertReplays(log);
 });

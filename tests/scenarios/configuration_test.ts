@@ -345,10 +345,15 @@ Deno.test("AuthorizationKey is write-only: accepted, used for the next connectio
     callbacks: { configurationKeyChanged: (key, value) => void changed.push([key, value]) },
   });
   const basic = (password: string) => `Basic ${btoa(`CP-1:${password}`)}`;
+  // 32..40 hex digits are the hex representation of the password bytes (whitepaper A00.FR.205).
+  const basicHex = (hex: string) =>
+    `Basic ${
+      btoa("CP-1:" + String.fromCharCode(...(hex.match(/../g) ?? []).map((b) => parseInt(b, 16))))
+    }`;
   assert.equal(csms.requests[0]?.headers.authorization, basic("0123456789abcdef"));
 
-  // Invalid keys are rejected (too short, not hexadecimal) and change nothing.
-  for (const value of ["abcdef", "not-a-hex-password!"]) {
+  // Invalid keys are rejected (shorter than 16 or longer than 40 characters) and change nothing.
+  for (const value of ["abcdef", "x".repeat(41)]) {
     assert.deepEqual(
       await csms.call("ChangeConfiguration", { key: "AuthorizationKey", value }),
       { status: "Rejected" },
@@ -374,7 +379,7 @@ Deno.test("AuthorizationKey is write-only: accepted, used for the next connectio
   await until(() => h.cp.state.link === "Disconnected", "disconnected");
   h.cp.connect();
   await csms.waitForConnection(2);
-  assert.equal(csms.requests[1]?.headers.authorization, basic(secret));
+  assert.equal(csms.requests[1]?.headers.authorization, basicHex(secret));
   await until(() => h.cp.state.link === "Open", "reconnected");
 
   // Nowhere in the log, the exports, the notes.
@@ -404,7 +409,8 @@ Deno.test("configuration changes survive a restart; a reboot-required change tak
   assert.deepEqual(await change("MeterValueSampleInterval", "15"), { status: "Accepted" });
   assert.deepEqual(await change("ConnectorPhaseRotation", "0.RST,1.RTS"), { status: "Accepted" });
   assert.deepEqual(await change("LocalAuthListEnabled", "FALSE"), { status: "Accepted" });
-  assert.deepEqual(await change("SecurityProfile", "1"), { status: "RebootRequired" });
+  // Without an AuthorizationKey the upgrade to profile 1 is refused (security/profile_change.ts).
+  assert.deepEqual(await change("SecurityProfile", "1"), { status: "Rejected" });
   const get = () =>
     csms.call("CP-1", "GetConfiguration", {
       key: [
@@ -421,7 +427,7 @@ Deno.test("configuration changes survive a restart; a reboot-required change tak
     "false",
     "0",
   ]);
-  // A lower profile than the pending one is refused.
+  // The same profile is refused too (A05.FR.01).
   assert.deepEqual(await change("SecurityProfile", "0"), { status: "Rejected" });
   await first.cp.stop();
 
@@ -441,7 +447,7 @@ Deno.test("configuration changes survive a restart; a reboot-required change tak
     "15",
     "0.RST,1.RTS",
     "false",
-    "1",
+    "0",
   ]);
   await second.cp.stop();
   assertAllValid(csms.frames);

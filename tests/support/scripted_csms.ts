@@ -358,6 +358,8 @@ export interface ScriptedCsmsOptions {
   readonly subprotocol?: string | null;
   /** Answer the charge point's CALLs from the reply table; default `true`. */
   readonly autoRespond?: boolean;
+  /** Serve `wss:` with this PEM certificate (chain) and key (security profile 2 tests). */
+  readonly tls?: { readonly cert: string; readonly key: string };
 }
 
 interface PendingCall {
@@ -447,7 +449,7 @@ export class ScriptedCsms {
   private constructor(options: ScriptedCsmsOptions) {
     this.#options = options;
     this.#server = Deno.serve(
-      { hostname: "127.0.0.1", port: options.port ?? 0, onListen: () => {} },
+      { hostname: "127.0.0.1", port: options.port ?? 0, onListen: () => {}, ...options.tls },
       (request) => this.#handle(request),
     );
     this.port = this.#server.addr.port;
@@ -458,9 +460,9 @@ export class ScriptedCsms {
     return Promise.resolve(new ScriptedCsms(options));
   }
 
-  /** `ws://127.0.0.1:<port>`; the charge point appends `/<identity>`. */
+  /** `ws://127.0.0.1:<port>` (`wss://` with `tls`); the charge point appends `/<identity>`. */
   get url(): string {
-    return `ws://127.0.0.1:${this.port}`;
+    return `${this.#options.tls === undefined ? "ws" : "wss"}://127.0.0.1:${this.port}`;
   }
 
   /** Number of WebSocket upgrades accepted since start (reconnections count). */
