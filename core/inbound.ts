@@ -113,6 +113,7 @@ function answered(d: Draft, call: OutgoingCall, payload: Record<string, unknown>
       break;
     case "StopTransaction":
       rememberIdTagInfo(d, call.payload.idTag, payload.idTagInfo);
+      forgetTransactionId(d, call.txRef);
       break;
     case "StartTransaction": {
       rememberIdTagInfo(d, call.payload.idTag, payload.idTagInfo);
@@ -128,6 +129,17 @@ function answered(d: Draft, call: OutgoingCall, payload: Record<string, unknown>
   if (call.ref !== undefined) {
     d.effects.answers.push({ ref: call.ref, value: { ok: true, payload } });
   }
+}
+
+/**
+ * The StopTransaction of `txRef` was answered: nothing queued refers to the transaction any more
+ * (its MeterValues went before it), so its CSMS transactionId is forgotten. This keeps
+ * `transactionIds` as small as the number of open transactions, and the fold O(1) per event.
+ */
+function forgetTransactionId(d: Draft, txRef: string | undefined): void {
+  if (txRef === undefined || !(txRef in d.state.transactionIds)) return;
+  const { [txRef]: _answered, ...open } = d.state.transactionIds;
+  d.set({ transactionIds: open });
 }
 
 /** A CALL from the central system. */

@@ -349,13 +349,19 @@ function callId(text: string): string | undefined {
   return message[1].length >= 1 && message[1].length <= 36 ? message[1] : undefined;
 }
 
-/** True if `text` is a well-formed CALL of a schema-valid ChangeAvailability. */
+/**
+ * True if `text` is a well-formed CALL of a schema-valid ChangeAvailability whose connectorId is a
+ * safe integer (the library deliberately answers TypeConstraintViolation for integers beyond
+ * ±(2^53 − 1), which the official schema allows: see `integerSchema` in core/ocpp/types.ts).
+ */
 function isValidChangeAvailability(text: string): boolean {
   if (callId(text) === undefined) return false;
   const message = JSON.parse(text) as unknown[];
+  const payload = message[3];
   return message.length === 4 && message[2] === "ChangeAvailability" &&
-    typeof message[3] === "object" && message[3] !== null && !Array.isArray(message[3]) &&
-    validateCallPayload("ChangeAvailability", message[3]) === undefined;
+    typeof payload === "object" && payload !== null && !Array.isArray(payload) &&
+    validateCallPayload("ChangeAvailability", payload) === undefined &&
+    Number.isSafeInteger((payload as { connectorId?: unknown }).connectorId);
 }
 
 Deno.test("fuzzed frames (property): at most one answer, a valid CALLERROR unless the CALL was valid, no crash; the charge point still works and replays byte for byte", async () => {
