@@ -39,7 +39,14 @@ export {
   type StartOptions,
   type UnlockStatus,
 } from "./core/charge_point.ts";
-export { type Clock, ManualClock, systemClock } from "./core/clock.ts";
+export {
+  type Clock,
+  ManualClock,
+  MAX_TIMER_DELAY_MS,
+  SystemClock,
+  systemClock,
+  type TimerRuntime,
+} from "./core/clock.ts";
 export type {
   ActiveError,
   ChargePointErrorCode,

@@ -24,7 +24,101 @@ export interface Clock {
 }
 
 /**
- * The real clock: `Date.now()` and the runtime's timers.
+ * The longest delay a runtime timer takes (2^31 − 1 ms, about 24.8 days): `setTimeout` fires a
+ * longer delay after about 1 ms.
+ */
+export const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
+
+/**
+ * What {@linkcode SystemClock} runs on: the runtime's time and timers (replaceable in tests).
+ *
+ * @example
+ * ```ts
+ * import type { TimerRuntime } from "./clock.ts";
+ * const runtime: TimerRuntime = {
+ *   now: () => Date.now(),
+ *   setTimeout: (fn, ms) => setTimeout(fn, ms),
+ *   clearTimeout: (id) => clearTimeout(id as ReturnType<typeof setTimeout>),
+ * };
+ * ```
+ */
+export interface TimerRuntime {
+  /** Milliseconds since the Unix epoch. */
+  now(): number;
+  /** Calls `fn` after `ms` (at most {@linkcode MAX_TIMER_DELAY_MS}); returns an id. */
+  setTimeout(fn: () => void, ms: number): unknown;
+  /** Cancels a timer of `setTimeout`. */
+  clearTimeout(id: unknown): void;
+}
+
+const RUNTIME: TimerRuntime = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (id) => clearTimeout(id as ReturnType<typeof setTimeout>),
+};
+
+/**
+ * The real clock: `Date.now()` and the runtime's timers. A delay longer than the runtime takes
+ * ({@linkcode MAX_TIMER_DELAY_MS}) is waited in chunks, re-armed until the due time is reached,
+ * so a timer weeks ahead (a retrieveDate, a reservation expiry) fires on time.
+ *
+ * @example
+ * ```ts
+ * import { SystemClock } from "./clock.ts";
+ * const clock = new SystemClock();
+ * const h = clock.setTimer(() => {}, 40 * 24 * 3600 * 1000); // 40 days ahead
+ * clock.clearTimer(h);
+ * ```
+ */
+export class SystemClock implements Clock {
+  readonly #runtime: TimerRuntime;
+  /** Runtime timer of each handle (the current chunk of a long delay). */
+  #handles = new Map<number, unknown>();
+  #next = 1;
+
+  /** A clock on `runtime` (default: `Date.now`, `setTimeout`, `clearTimeout`). */
+  constructor(runtime: TimerRuntime = RUNTIME) {
+    this.#runtime = runtime;
+  }
+
+  /** Milliseconds since the Unix epoch. */
+  now(): number {
+    return this.#runtime.now();
+  }
+
+  /** Calls `fn` once `ms` milliseconds from now (any length). */
+  setTimer(fn: () => void, ms: number): number {
+    const handle = this.#next++;
+    const due = this.#runtime.now() + Math.max(0, ms);
+    const arm = (): void => {
+      const left = due - this.#runtime.now();
+      if (left > MAX_TIMER_DELAY_MS) {
+        this.#handles.set(handle, this.#runtime.setTimeout(arm, MAX_TIMER_DELAY_MS));
+        return;
+      }
+      this.#handles.set(
+        handle,
+        this.#runtime.setTimeout(() => {
+          this.#handles.delete(handle);
+          fn();
+        }, Math.max(0, left)),
+      );
+    };
+    arm();
+    return handle;
+  }
+
+  /** Cancels a timer; unknown handles are ignored. */
+  clearTimer(handle: number): void {
+    const timer = this.#handles.get(handle);
+    if (timer === undefined) return;
+    this.#runtime.clearTimeout(timer);
+    this.#handles.delete(handle);
+  }
+}
+
+/**
+ * The real clock (a {@linkcode SystemClock} on the runtime's timers).
  *
  * @example
  * ```ts
@@ -33,30 +127,7 @@ export interface Clock {
  * systemClock.clearTimer(h);
  * ```
  */
-export const systemClock: Clock = new (class SystemClock implements Clock {
-  #handles = new Map<number, ReturnType<typeof setTimeout>>();
-  #next = 1;
-  now(): number {
-    return Date.now();
-  }
-  setTimer(fn: () => void, ms: number): number {
-    const handle = this.#next++;
-    this.#handles.set(
-      handle,
-      setTimeout(() => {
-        this.#handles.delete(handle);
-        fn();
-      }, Math.max(0, ms)),
-    );
-    return handle;
-  }
-  clearTimer(handle: number): void {
-    const timer = this.#handles.get(handle);
-    if (timer === undefined) return;
-    clearTimeout(timer);
-    this.#handles.delete(handle);
-  }
-})();
+export const systemClock: Clock = new SystemClock();
 
 interface ManualTimer {
   handle: number;
