@@ -124,6 +124,7 @@ export type {
   CertificateSignedResult,
   DeleteCertificateResult,
   InstallCertificateResult,
+  SecurityProfileCheck,
 } from "./core/security/certificate_callbacks.ts";
 export {
   SecurityProfileError,

@@ -1,9 +1,9 @@
 /**
  * Where the charge point keeps its certificates: the root certificates the central system
  * installs (InstallCertificate), the charge point certificate chain with its private key
- * (CertificateSigned) and the private key of the pending certificate signing request
- * (SignCertificate). A plain storage port: validation, hashes and TLS are done by
- * `security/connection_security.ts` over it.
+ * (CertificateSigned), a new one not yet proven by a connection (security profile 3), and the
+ * private key of the pending certificate signing request (SignCertificate). A plain storage
+ * port: validation, hashes and TLS are done by `security/connection_security.ts` over it.
  *
  * Private keys live only here: they are never written to the event log, passed to callbacks
  * or put into error messages.
@@ -63,8 +63,20 @@ export interface CertificateStore {
   removeRoot(type: RootCertificateType, pem: string): Promise<boolean>;
   /** The charge point certificate and its key, if one is installed. */
   chargePointCredentials(): Promise<ChargePointCredentials | undefined>;
-  /** Replaces the charge point certificate and its key. */
+  /** Replaces the charge point certificate and its key, as one pair (never one without the other). */
   setChargePointCredentials(credentials: ChargePointCredentials): Promise<void>;
+  /**
+   * A new charge point certificate and key installed by CertificateSigned under security
+   * profile 3, not yet used by a successful connection, if any.
+   */
+  newChargePointCredentials(): Promise<ChargePointCredentials | undefined>;
+  /** Keeps (or, with `undefined`, forgets) the new charge point certificate and key. */
+  setNewChargePointCredentials(credentials: ChargePointCredentials | undefined): Promise<void>;
+  /**
+   * The new charge point certificate and key replace the current ones (in one step); false when
+   * there are no new ones.
+   */
+  commitNewChargePointCredentials(): Promise<boolean>;
   /** The private key of the last certificate signing request (PKCS #8 PEM), if any. */
   pendingKey(): Promise<string | undefined>;
   /** Keeps (or, with `undefined`, forgets) the private key of a new signing request. */
@@ -88,6 +100,7 @@ export class MemoryCertificateStore implements CertificateStore {
     ManufacturerRootCertificate: [],
   };
   #credentials: ChargePointCredentials | undefined;
+  #newCredentials: ChargePointCredentials | undefined;
   #pendingKey: string | undefined;
 
   /** Installed roots, oldest first. */
@@ -121,6 +134,25 @@ export class MemoryCertificateStore implements CertificateStore {
     return Promise.resolve();
   }
 
+  /** The new, unproven charge point certificate and key. */
+  newChargePointCredentials(): Promise<ChargePointCredentials | undefined> {
+    return Promise.resolve(this.#newCredentials);
+  }
+
+  /** Keeps or forgets the new charge point certificate and key. */
+  setNewChargePointCredentials(credentials: ChargePointCredentials | undefined): Promise<void> {
+    this.#newCredentials = credentials === undefined ? undefined : { ...credentials };
+    return Promise.resolve();
+  }
+
+  /** The new certificate and key become the current ones. */
+  commitNewChargePointCredentials(): Promise<boolean> {
+    if (this.#newCredentials === undefined) return Promise.resolve(false);
+    this.#credentials = this.#newCredentials;
+    this.#newCredentials = undefined;
+    return Promise.resolve(true);
+  }
+
   /** The key of the pending signing request. */
   pendingKey(): Promise<string | undefined> {
     return Promise.resolve(this.#pendingKey);
@@ -144,13 +176,15 @@ const ROOT_DIRS: Record<RootCertificateType, string> = {
  * ```
  * <dir>/central_system_root/<sha-256 of the PEM text>.pem
  * <dir>/manufacturer_root/<sha-256 of the PEM text>.pem
- * <dir>/charge_point/certificate.pem     the chain, leaf first
- * <dir>/charge_point/private_key.pem     mode 0600
- * <dir>/charge_point/pending_key.pem     mode 0600, key of the last signing request
+ * <dir>/charge_point/credentials.pem      mode 0600: the chain (leaf first), then its private key
+ * <dir>/charge_point/new_credentials.pem  mode 0600: the same, new and not yet proven
+ * <dir>/charge_point/pending_key.pem      mode 0600: key of the last signing request
  * ```
  *
  * Directories are created on the first write; a missing directory reads as empty. Files are
- * written to a temporary name and renamed, so a crash leaves the old or the new file. Roots are
+ * written to a temporary name (with the final mode from the start), synced, and renamed, so a
+ * crash leaves the old or the new file, never a mix. A certificate and its key are one file, so
+ * they are always replaced together; committing the new credentials is one rename. Roots are
  * listed by modification time (oldest first).
  *
  * @example
@@ -215,43 +249,74 @@ export class FileCertificateStore implements CertificateStore {
 
   /** Reads the charge point certificate and key. */
   async chargePointCredentials(): Promise<ChargePointCredentials | undefined> {
-    const certificateChain = await readOptional(`${this.#dir}/charge_point/certificate.pem`);
-    const privateKey = await readOptional(`${this.#dir}/charge_point/private_key.pem`);
-    if (certificateChain === undefined || privateKey === undefined) return undefined;
-    return { certificateChain, privateKey };
+    return parseCredentials(await readOptional(this.#path(CREDENTIALS)));
   }
 
-  /** Writes the key first, then the chain. */
+  /** Writes the certificate and key as one file. */
   async setChargePointCredentials(credentials: ChargePointCredentials): Promise<void> {
-    await writeAtomically(
-      `${this.#dir}/charge_point/private_key.pem`,
-      credentials.privateKey,
-      0o600,
-    );
-    await writeAtomically(
-      `${this.#dir}/charge_point/certificate.pem`,
-      credentials.certificateChain,
-    );
+    await writeAtomically(this.#path(CREDENTIALS), credentialsText(credentials), 0o600);
+  }
+
+  /** Reads the new, unproven certificate and key. */
+  async newChargePointCredentials(): Promise<ChargePointCredentials | undefined> {
+    return parseCredentials(await readOptional(this.#path(NEW_CREDENTIALS)));
+  }
+
+  /** Writes or deletes the new certificate and key. */
+  async setNewChargePointCredentials(
+    credentials: ChargePointCredentials | undefined,
+  ): Promise<void> {
+    if (credentials !== undefined) {
+      await writeAtomically(this.#path(NEW_CREDENTIALS), credentialsText(credentials), 0o600);
+    } else await removeOptional(this.#path(NEW_CREDENTIALS));
+  }
+
+  /** Renames the new credentials file over the current one. */
+  async commitNewChargePointCredentials(): Promise<boolean> {
+    try {
+      await Deno.rename(this.#path(NEW_CREDENTIALS), this.#path(CREDENTIALS));
+      return true;
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return false;
+      throw error;
+    }
+  }
+
+  #path(name: string): string {
+    return `${this.#dir}/charge_point/${name}`;
   }
 
   /** Reads the key of the pending signing request. */
   pendingKey(): Promise<string | undefined> {
-    return readOptional(`${this.#dir}/charge_point/pending_key.pem`);
+    return readOptional(this.#path(PENDING_KEY));
   }
 
   /** Writes or deletes the key of the pending signing request. */
   async setPendingKey(privateKey: string | undefined): Promise<void> {
-    const path = `${this.#dir}/charge_point/pending_key.pem`;
-    if (privateKey !== undefined) {
-      await writeAtomically(path, privateKey, 0o600);
-      return;
-    }
-    try {
-      await Deno.remove(path);
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
-    }
+    if (privateKey !== undefined) await writeAtomically(this.#path(PENDING_KEY), privateKey, 0o600);
+    else await removeOptional(this.#path(PENDING_KEY));
   }
+}
+
+const CREDENTIALS = "credentials.pem";
+const NEW_CREDENTIALS = "new_credentials.pem";
+const PENDING_KEY = "pending_key.pem";
+
+const CERTIFICATE_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+const KEY_BLOCK = /-----BEGIN ([A-Z ]*)PRIVATE KEY-----[\s\S]*?-----END \1PRIVATE KEY-----/;
+
+/** The file of a certificate chain and its key: the certificates, then the key. */
+function credentialsText(credentials: ChargePointCredentials): string {
+  return normalisePem(credentials.certificateChain) + normalisePem(credentials.privateKey);
+}
+
+/** Reads a credentials file; `undefined` when absent or when it lacks a certificate or key. */
+function parseCredentials(text: string | undefined): ChargePointCredentials | undefined {
+  if (text === undefined) return undefined;
+  const certificates = [...text.matchAll(CERTIFICATE_BLOCK)].map((m) => m[0] + "\n");
+  const key = KEY_BLOCK.exec(text);
+  if (certificates.length === 0 || key === null) return undefined;
+  return { certificateChain: certificates.join(""), privateKey: key[0] + "\n" };
 }
 
 /** The PEM text with `\n` line ends and one final newline. */
@@ -283,16 +348,38 @@ async function readOptional(path: string): Promise<string | undefined> {
   }
 }
 
+async function removeOptional(path: string): Promise<void> {
+  try {
+    await Deno.remove(path);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+}
+
+/** Writes `text` to a temporary file (mode `mode` from its creation), syncs it, renames it. */
 async function writeAtomically(path: string, text: string, mode?: number): Promise<void> {
   const dir = path.slice(0, path.lastIndexOf("/"));
   await Deno.mkdir(dir, { recursive: true });
   const temporary = `${path}.${crypto.randomUUID()}.tmp`;
   try {
-    await Deno.writeTextFile(temporary, text, mode === undefined ? {} : { mode });
-    if (mode !== undefined) await Deno.chmod(temporary, mode);
+    const file = await Deno.open(temporary, {
+      write: true,
+      createNew: true,
+      ...(mode === undefined ? {} : { mode }),
+    });
+    try {
+      if (mode !== undefined) await Deno.chmod(temporary, mode); // the umask may clear bits
+      const bytes = new TextEncoder().encode(text);
+      for (let written = 0; written < bytes.length;) {
+        written += await file.write(bytes.subarray(written));
+      }
+      await file.sync();
+    } finally {
+      file.close();
+    }
     await Deno.rename(temporary, path);
   } catch (error) {
-    await Deno.remove(temporary).catch(() => {});
+    await removeOptional(temporary);
     throw error;
   }
 }

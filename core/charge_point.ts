@@ -21,7 +21,7 @@ import {
 import type { ErrorInfo, Measurement } from "../events/measurement.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { canonicalConfiguration, isSecretKey } from "./configuration_keys.ts";
-import { redactFrame } from "./secrets.ts";
+import { redactFrame, redactUrl } from "./secrets.ts";
 import { type ChargePointStatus, reportedStatus } from "./connector_fsm.ts";
 import { InvalidArgumentError, StateError, StorageError } from "./errors.ts";
 import { EventLog } from "./event_log.ts";
@@ -83,7 +83,10 @@ export interface SecurityOptions {
    * Used when `basicAuthPassword` is not given. Never logged.
    */
   readonly authorizationKey?: string;
-  /** PEM roots trusted for the central system's certificate, besides the installed ones. */
+  /**
+   * PEM roots trusted for the central system's certificate, besides the installed
+   * CentralSystemRootCertificates and the system's roots.
+   */
   readonly caCerts?: readonly string[];
   /** PEM client certificate (profile 3) used while the certificate store has none. */
   readonly clientCertificate?: string;
@@ -96,8 +99,11 @@ export interface SecurityOptions {
   readonly certificateStore?: CertificateStore;
   /**
    * Central system URL per security profile, overriding `csmsUrl` (each must use the scheme of
-   * its profile: `ws://` for 1, `wss://` for 2 and 3). Without one, `csmsUrl` is used, with
-   * `wss:` for profiles 2 and 3 when it is a `ws://` URL.
+   * its profile: `ws://` for 1, `wss://` for 2 and 3). Without one, `csmsUrl` is used when its
+   * scheme fits the profile; a URL is never rewritten, so `start()` with a profile whose scheme
+   * `csmsUrl` lacks throws `SecurityProfileError` (`URL_SCHEME_MISMATCH`), and an upgrade to such
+   * a profile is `Rejected`. E.g. `csmsUrl: "ws://csms/ocpp"` with `{ 2: "wss://csms/ocpp" }`
+   * allows the upgrade 1 → 2 on the same host.
    */
   readonly csmsUrls?: Readonly<Partial<Record<SecurityProfileNumber, string>>>;
   /**
@@ -281,6 +287,14 @@ const STORAGE_RETRY_MS = 1000;
 /** Most refused events kept in memory to be recorded when the store works again. */
 const MAX_UNRECORDED = 1000;
 
+/** Certificate callbacks after which the certificate store is read again. */
+const CERTIFICATE_CHANGING_CALLBACKS: ReadonlySet<string> = new Set([
+  "installCertificate",
+  "deleteCertificate",
+  "certificateSigned",
+  "chargePointCertificateSwitched",
+]);
+
 /** idTagInfo of an authorization. */
 export interface IdTagInfo {
   /** Accepted, Blocked, Expired, Invalid or ConcurrentTx. */
@@ -424,6 +438,8 @@ export class ChargePoint {
   #unrecorded: { type: string; data: unknown }[] = [];
   /** Clock timer of the next attempt to record them and re-arm lost timers. */
   #storageRetry: number | undefined;
+  /** The store reported it is full and `MemoryExhaustion` was raised (until an append works). */
+  #storageFull = false;
 
   /** Creates a charge point; nothing happens until {@linkcode ChargePoint.start}. */
   constructor(options: ChargePointOptions) {
@@ -434,7 +450,11 @@ export class ChargePoint {
       throw new InvalidArgumentError("chargePointId", options.chargePointId, "must not be empty");
     }
     if (!/^wss?:\/\//.test(options.csmsUrl)) {
-      throw new InvalidArgumentError("csmsUrl", options.csmsUrl, "must start with ws:// or wss://");
+      throw new InvalidArgumentError(
+        "csmsUrl",
+        redactUrl(options.csmsUrl),
+        "must start with ws:// or wss://",
+      );
     }
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
@@ -540,7 +560,17 @@ export class ChargePoint {
     }
     // The built-in certificate management, for what neither the firmware nor a plugin provides.
     const own = (this.#options.callbacks ?? {}) as Record<string, unknown>;
-    for (const [name, fn] of this.#security.callbacks()) {
+    const builtIn = this.#security.callbacks();
+    const taken = [...builtIn.keys()].filter((n) =>
+      typeof own[n] === "function" || this.#provided.has(n)
+    );
+    if (taken.length > 0 && taken.length < builtIn.size) {
+      this.#logger.warn(
+        `certificate callbacks are provided together: ${taken.join(", ")} provided, ` +
+          "the built-in ones are used for the others over the same certificate store",
+      );
+    }
+    for (const [name, fn] of builtIn) {
       if (typeof own[name] !== "function" && !this.#provided.has(name)) {
         this.#provided.set(name, { plugin: "certificate management", fn });
       }
@@ -556,7 +586,7 @@ export class ChargePoint {
     }
     this.#append("ChargePointStarted", {
       chargePointId: this.#options.chargePointId,
-      csmsUrl: this.#options.csmsUrl,
+      csmsUrl: redactUrl(this.#options.csmsUrl),
       connectors: this.#options.connectors,
       configuration,
       bootNotification: boot,
@@ -568,6 +598,13 @@ export class ChargePoint {
       ].sort(),
       responseTimeoutMs: this.#options.responseTimeoutMs ?? 30_000,
       ...(resume === undefined ? {} : { resumeSessionIds: [...resume] }),
+    });
+    // As libocpp's start(): the whitepaper's StartupOfTheDevice (critical: sent once registered).
+    this.#append("SecurityEventOccurred", {
+      eventType: "StartupOfTheDevice",
+      techInfo: "The Charge Point has booted",
+      timestamp: new Date(this.#clock.now() + this.#state.timeOffsetMs).toISOString(),
+      internal: true,
     });
   }
 
@@ -949,8 +986,11 @@ export class ChargePoint {
   #append(type: string, data: unknown): RecordedEvent {
     try {
       if (this.#unrecorded.length > 0) this.#recordUnrecorded();
-      return this.#log.append(type, data);
+      const recorded = this.#log.append(type, data);
+      this.#storageFull = false;
+      return recorded;
     } catch (error) {
+      this.#memoryExhausted(error);
       if (error instanceof StorageError) throw error;
       throw new StorageError(
         "STORAGE_WRITE_FAILED",
@@ -1092,6 +1132,23 @@ export class ChargePoint {
     this.#armStorageRetry();
   }
 
+  /**
+   * The store refused an event because it is full (SQLite `SQLITE_FULL`, `ENOSPC`): raises the
+   * whitepaper's `MemoryExhaustion` once per episode. The event is kept like the other refused
+   * events and recorded first when the store has room again.
+   */
+  #memoryExhausted(error: unknown): void {
+    if (this.#storageFull || !isStorageFull(error)) return;
+    this.#storageFull = true;
+    this.#keepUnrecorded("SecurityEventOccurred", {
+      eventType: "MemoryExhaustion",
+      techInfo: "event store full: events are kept in memory until it has room",
+      timestamp: new Date(this.#clock.now() + this.#state.timeOffsetMs).toISOString(),
+      internal: true,
+    });
+    this.#armStorageRetry();
+  }
+
   #keepUnrecorded(type: string, data: unknown): void {
     if (this.#unrecorded.length >= MAX_UNRECORDED) {
       const lost = this.#unrecorded.shift();
@@ -1107,6 +1164,7 @@ export class ChargePoint {
       if (this.#stopped) return;
       try {
         this.#recordUnrecorded();
+        this.#storageFull = false;
       } catch (error) {
         this.#logger.warn(`event store still failing: ${String(error)}`);
         this.#armStorageRetry();
@@ -1140,6 +1198,7 @@ export class ChargePoint {
         const result: unknown = typeof own === "function"
           ? await own.apply(this.#options.callbacks, args)
           : await provided?.fn(...args);
+        await this.#reloadCertificates(name);
         this.#safeAppend("CallbackCompleted", {
           callback: name,
           ref,
@@ -1150,6 +1209,7 @@ export class ChargePoint {
         if (provided !== undefined) {
           this.#logger.error(`plugin ${provided.plugin}: callback ${name} failed`, { error });
         }
+        await this.#reloadCertificates(name);
         this.#safeAppend("CallbackCompleted", {
           callback: name,
           ref,
@@ -1158,6 +1218,19 @@ export class ChargePoint {
         });
       }
     });
+  }
+
+  /**
+   * After a callback that may have changed certificates (the firmware's, a plugin's or the
+   * built-in one): the connection's TLS material is read again from the certificate store.
+   */
+  async #reloadCertificates(callback: string): Promise<void> {
+    if (!CERTIFICATE_CHANGING_CALLBACKS.has(callback)) return;
+    try {
+      await this.#security.load();
+    } catch (error) {
+      this.#logger.error(`certificate store could not be read after ${callback}`, { error });
+    }
   }
 
   /**
@@ -1207,7 +1280,8 @@ export class ChargePoint {
         clientKey: settings.clientKey,
       }),
     }, {
-      onOpen: (protocol) => live && this.#safeAppend("ConnectionOpened", { url, protocol }),
+      onOpen: (protocol) =>
+        live && this.#safeAppend("ConnectionOpened", { url: redactUrl(url), protocol }),
       onMessage: (text) => live && this.#receiveFrame(text),
       onPong: () => live && this.#safeAppend("PongReceived", {}),
       onClose: (code, reason, wasOpen, httpStatus) => {
@@ -1341,6 +1415,14 @@ function isoDate(argument: string, value: unknown): string {
     throw new InvalidArgumentError(argument, value, "must be a valid Date");
   }
   return value.toISOString();
+}
+
+/** Whether a store error (or its cause) says the disk or database is full. */
+function isStorageFull(error: unknown): boolean {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (/disk is full|SQLITE_FULL|ENOSPC|no space left/i.test(e.message)) return true;
+  }
+  return false;
 }
 
 function jsonOrUndefined(value: unknown): unknown {

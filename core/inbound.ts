@@ -6,7 +6,7 @@
 import type { Draft } from "./draft.ts";
 import { armHeartbeat } from "./link_timers.ts";
 import { MAX_MESSAGE_ID_LENGTH, parseFrame, validateCall, validateResult } from "./rpc_frame.ts";
-import { failed, pump, scheduleBoot, takeInFlight, TIMER_BOOT } from "./outbox.ts";
+import { failed, pump, scheduleBoot, TIMER_BOOT } from "./outbox.ts";
 import { armSampling, raiseSecurityEvent, reportStatus } from "./connector_reducer.ts";
 import { REQUEST_HANDLERS } from "./requests/mod.ts";
 import { rememberIdTagInfo } from "./requests/clear_cache.ts";
@@ -14,7 +14,9 @@ import type { EventData } from "../events/mod.ts";
 import { startTransactionAnswered } from "./invalid_id.ts";
 import type { OutgoingCall } from "./state.ts";
 import { armAligned } from "./metering.ts";
-import { systemTimeSet } from "./security/profile.ts";
+import { securityRegistered, systemTimeSet } from "./security/profile.ts";
+import { takeAnswered } from "./security/replayed_answers.ts";
+import { signCertificateAnswered } from "./requests/sign_certificate.ts";
 
 /** Takes the central system's clock from a `currentTime` field. */
 function takeTime(d: Draft, currentTime: unknown): void {
@@ -49,11 +51,12 @@ export function receiveFrame(d: Draft, text: string): void {
       }
       return;
     case "result": {
-      const call = takeInFlight(d, frame.id, "CALLRESULT");
+      const call = takeAnswered(d, frame.id, "CALLRESULT");
       if (call === undefined) return;
       const checked = validateResult(call.action, frame.payload);
       if (!checked.ok) {
         d.note(`invalid ${call.action} answer (${checked.code}): ${checked.description}`);
+        raiseSecurityEvent(d, "InvalidMessages", text.slice(0, 255));
         failed(d, call, `invalid answer: ${checked.description}`);
       } else {
         answered(d, call, checked.payload as Record<string, unknown>);
@@ -62,7 +65,7 @@ export function receiveFrame(d: Draft, text: string): void {
       return;
     }
     case "error": {
-      const call = takeInFlight(d, frame.id, "CALLERROR");
+      const call = takeAnswered(d, frame.id, "CALLERROR");
       if (call === undefined) return;
       failed(d, call, `CALLERROR ${frame.code}: ${frame.description}`);
       pump(d);
@@ -75,7 +78,7 @@ export function receiveFrame(d: Draft, text: string): void {
         d.replyError("-1", "FormationViolation", "message id is empty");
         return;
       }
-      receiveCall(d, frame.id, frame.action, frame.payload);
+      receiveCall(d, frame.id, frame.action, frame.payload, text);
       return;
   }
 }
@@ -98,6 +101,7 @@ function answered(d: Draft, call: OutgoingCall, payload: Record<string, unknown>
         armHeartbeat(d);
         if (!wasAccepted) {
           for (const c of d.state.connectors) reportStatus(d, c.id);
+          securityRegistered(d);
         }
       } else {
         d.set({ registration: payload.status === "Pending" ? "Pending" : "Rejected" });
@@ -107,6 +111,9 @@ function answered(d: Draft, call: OutgoingCall, payload: Record<string, unknown>
     }
     case "Heartbeat":
       takeTime(d, payload.currentTime);
+      return;
+    case "SignCertificate":
+      signCertificateAnswered(d, call, payload);
       return;
     case "Authorize":
       rememberIdTagInfo(d, call.payload.idTag, payload.idTagInfo);
@@ -143,7 +150,7 @@ function forgetTransactionId(d: Draft, txRef: string | undefined): void {
 }
 
 /** A CALL from the central system. */
-function receiveCall(d: Draft, id: string, action: string, payload: unknown): void {
+function receiveCall(d: Draft, id: string, action: string, payload: unknown, text: string): void {
   const reg = d.state.registration;
   if (reg === "None" || reg === "Rejected") {
     d.note(`${action} ignored: not registered (${reg})`);
@@ -152,6 +159,10 @@ function receiveCall(d: Draft, id: string, action: string, payload: unknown): vo
   const checked = validateCall(action, payload);
   if (!checked.ok) {
     d.note(`${action} refused (${checked.code}): ${checked.description}`);
+    // A payload that fails its schema (an unknown action is not an invalid message).
+    if (checked.code !== "NotImplemented" && checked.code !== "NotSupported") {
+      raiseSecurityEvent(d, "InvalidMessages", text.slice(0, 255));
+    }
     d.replyError(id, checked.code, checked.description);
     return;
   }

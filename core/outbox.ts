@@ -14,7 +14,9 @@
  *   {@linkcode PERSISTENT_RETRY_MAX_S} apart. Every failure raises `TransactionMessageFailed`.
  * - At `MessageQueueSizeThreshold` queued CALLs, periodic MeterValues are thinned (every second
  *   one of each series dropped), then the oldest SecurityEventNotification;
- *   StartTransaction/StopTransaction never. Drops raise `TransactionMessagesDropped`.
+ *   StartTransaction/StopTransaction never. Drops raise `TransactionMessagesDropped`, and the
+ *   whitepaper's `MemoryExhaustion` security event, unless a MemoryExhaustion notification was
+ *   queued already or is what is being added (so its own notification never raises another).
  * - When the link becomes usable, the backlog is flushed at most `MessageQueueFlushRate` CALLs
  *   per second. A CALL that cannot go yet (retry wait, pacing) lets normal CALLs behind it pass.
  *
@@ -26,6 +28,7 @@ import { intKey } from "./configuration.ts";
 import { encodeCall } from "./rpc_frame.ts";
 import type { ActionName } from "./ocpp/actions.ts";
 import { Queue } from "./persistent_queue.ts";
+import { raiseSecurityEvent } from "./connector_reducer.ts";
 
 /**
  * Timer of the response timeout of the CALL in flight.
@@ -209,7 +212,7 @@ export function sendTransactional(
   payload: Record<string, unknown>,
   txRef?: string,
 ): void {
-  makeRoom(d);
+  makeRoom(d, action === "SecurityEventNotification" && payload.type === "MemoryExhaustion");
   d.enqueue({ action, payload, kind: "transaction", ...(txRef === undefined ? {} : { txRef }) });
 }
 
@@ -459,8 +462,10 @@ function raiseFailed(
  * thins the periodic MeterValues (every second one of each transaction's or connector's series,
  * the newest kept), or else drops the oldest SecurityEventNotification. StartTransaction and
  * StopTransaction are never dropped: with only those queued the outbox grows past the limit.
+ * A drop raises `MemoryExhaustion`, unless a notification of one is queued or being added
+ * (`addingNotice`).
  */
-function makeRoom(d: Draft): void {
+function makeRoom(d: Draft, addingNotice: boolean): void {
   const limit = intKey(d.state.config, "MessageQueueSizeThreshold", DEFAULT_QUEUE_THRESHOLD);
   if (limit <= 0 || d.state.outbox.size < limit) return;
   const items = [...d.state.outbox];
@@ -487,6 +492,16 @@ function makeRoom(d: Draft): void {
     type: "TransactionMessagesDropped",
     data: { reason: `MessageQueueSizeThreshold ${limit} reached`, messages },
   });
+  const noticeQueued = items.some((c) =>
+    c.action === "SecurityEventNotification" && c.payload.type === "MemoryExhaustion"
+  );
+  if (!addingNotice && !noticeQueued) {
+    raiseSecurityEvent(
+      d,
+      "MemoryExhaustion",
+      `outbox full (MessageQueueSizeThreshold ${limit}): ${messages.length} CALL(s) dropped`,
+    );
+  }
 }
 
 /** Every second queued MeterValues of each series (transaction, else connector), newest kept. */

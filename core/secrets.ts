@@ -152,6 +152,22 @@ export const redactSecrets: Redact = (event: RecordedEvent): RecordedEvent => {
   return event;
 };
 
+/**
+ * A URL without its userinfo (`ws://user:password@host/...` → `ws://host/...`), for events, logs
+ * and error messages: everything between `scheme://` and the last `@` before the path, query or
+ * fragment is removed (also when the rest would not parse as a URL).
+ *
+ * @example
+ * ```ts
+ * import { redactUrl } from "./secrets.ts";
+ * console.log(redactUrl("wss://CP-1:s3cret@csms.example.com/ocpp")); // "wss://csms.example.com/ocpp"
+ * console.log(redactUrl("ws://127.0.0.1:9000/ocpp")); // "ws://127.0.0.1:9000/ocpp"
+ * ```
+ */
+export function redactUrl(url: string): string {
+  return url.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/?#]*@/, "$1");
+}
+
 // ---- locating the value tokens in the raw text ----------------------------------------------
 
 /**

@@ -1,6 +1,25 @@
 /**
  * The security events of the OCPP 1.6 Security Whitepaper and their default criticality.
  *
+ * The library raises the events under the whitepaper's names (edition 2/3, "Security events"
+ * table): `FailedToAuthenticateAtCentralSystem`, `CentralSystemFailedToAuthenticate`,
+ * `InvalidCentralSystemCertificate`, `InvalidChargePointCertificate`. `onSecurityEvent` accepts
+ * any name, including libocpp's (OCPP 2.0.1) spellings `FailedToAuthenticateAtCsms`,
+ * `CsmsFailedToAuthenticate`, `InvalidCsmsCertificate` and `InvalidChargingStationCertificate`,
+ * which are listed in {@linkcode SECURITY_EVENT_TYPES} too. Criticality follows the whitepaper
+ * (libocpp forces every event it raises itself to critical).
+ *
+ * | event raised by the library             | when                                                        |
+ * | --------------------------------------- | ----------------------------------------------------------- |
+ * | StartupOfTheDevice                      | every `start()` (`ChargePointStarted`), as libocpp's start() |
+ * | FailedToAuthenticateAtCentralSystem     | HTTP 401 on upgrade; a TLS alert refusing our certificate   |
+ * | InvalidCentralSystemCertificate         | the CSMS certificate does not verify; InstallCertificate of an invalid CSMS root |
+ * | InvalidTLSVersion / InvalidTLSCipherSuite | TLS alert ProtocolVersion / HandshakeFailure, InsufficientSecurity |
+ * | InvalidMessages                         | a frame that is not valid OCPP-J, a CALL or CALLRESULT payload failing its schema |
+ * | AttemptedReplayAttacks                  | a second answer to a CALL that was sent once and already answered |
+ * | MemoryExhaustion                        | the outbox drops messages at MessageQueueSizeThreshold; the event store is full |
+ * | InvalidChargePointCertificate, CSRGenerationFailed, ReconfigurationOfSecurityParameters, SettingSystemTime, ResetOrReboot, FirmwareUpdated, InvalidFirmwareSignature, InvalidFirmwareSigningCertificate | by the requests and handlers they belong to |
+ *
  * @module
  */
 
@@ -26,8 +45,8 @@ export const CRITICAL_SECURITY_EVENTS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Every security event type named by the whitepaper (with the names libocpp uses for the
- * authentication failures, `FailedToAuthenticateAtCsms` and `CsmsFailedToAuthenticate`).
+ * Every security event type named by the whitepaper, then the spellings libocpp (OCPP 2.0.1)
+ * uses for four of them (accepted from `onSecurityEvent`, never raised by the library).
  *
  * @example
  * ```ts
@@ -37,8 +56,8 @@ export const CRITICAL_SECURITY_EVENTS: ReadonlySet<string> = new Set([
  */
 export const SECURITY_EVENT_TYPES: readonly string[] = [
   "FirmwareUpdated",
-  "FailedToAuthenticateAtCsms",
-  "CsmsFailedToAuthenticate",
+  "FailedToAuthenticateAtCentralSystem",
+  "CentralSystemFailedToAuthenticate",
   "SettingSystemTime",
   "StartupOfTheDevice",
   "ResetOrReboot",
@@ -51,14 +70,17 @@ export const SECURITY_EVENT_TYPES: readonly string[] = [
   "InvalidFirmwareSignature",
   "InvalidFirmwareSigningCertificate",
   "InvalidCentralSystemCertificate",
-  "InvalidCsmsCertificate",
   "InvalidChargePointCertificate",
-  "InvalidChargingStationCertificate",
   "InvalidTLSVersion",
   "InvalidTLSCipherSuite",
   "CSRGenerationFailed",
   "MaintenanceLoginAccepted",
   "MaintenanceLoginFailed",
+  // libocpp's spellings
+  "FailedToAuthenticateAtCsms",
+  "CsmsFailedToAuthenticate",
+  "InvalidCsmsCertificate",
+  "InvalidChargingStationCertificate",
 ];
 
 /**

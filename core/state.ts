@@ -224,6 +224,11 @@ export interface State {
    * CertificateSigned) in progress; see `security/profile.ts`. Cleared by a restart.
    */
   readonly securityTransition: SecurityTransition | undefined;
+  /**
+   * Ids of the last CALLs answered that were sent once (bounded, see
+   * `security/replayed_answers.ts`): another answer to one of them is a replay.
+   */
+  readonly answeredIds: readonly string[];
 }
 
 /**
@@ -281,5 +286,6 @@ export function initialState(): State {
     pendingAuthorizations: {},
     pendingReset: undefined,
     securityTransition: undefined,
+    answeredIds: [],
   };
 }

@@ -1,12 +1,16 @@
 /**
  * CertificateSigned (Security Whitepaper A02/A03): the signed charge point certificate. A chain
  * longer than `CertificateSignedMaxChainSize` is `Rejected` at once; otherwise the
- * `certificateSigned(certificateChain, { commonName })` callback (built in over the certificate
- * store unless the firmware provides it) checks it (A02.FR.06: the key of the pending request,
- * the validity period, the common name, a chain up to an installed CentralSystemRootCertificate)
- * and installs it. `Rejected` raises `InvalidChargePointCertificate` (A02.FR.07). `Accepted`
- * re-arms the renewal timer, and under security profile 3 the charge point reconnects with the
- * new certificate (A02.FR.08).
+ * `certificateSigned(certificateChain, { commonName, securityProfile })` callback (built in over
+ * the certificate store unless the firmware provides it) checks it (A02.FR.06: the key of the
+ * pending request, the validity period, the common name, a chain up to an installed
+ * CentralSystemRootCertificate) and installs it. `Rejected` raises
+ * `InvalidChargePointCertificate` (A02.FR.07). `Accepted` re-arms the renewal timer, and under
+ * security profile 3 the charge point reconnects with the new certificate (A02.FR.08), keeping
+ * the previous one until that connection opened, and falling back to it when it fails
+ * (`security/profile.ts`). Under profile 3 a CertificateSigned that arrives while another
+ * security change is being applied is `Rejected` (noted, no security event: the certificate was
+ * not looked at).
  *
  * @module
  */
@@ -44,10 +48,16 @@ export const certificateSignedRequest: RequestHandler<"CertificateSigned"> = def
         d.reply(id, { status: "Rejected" });
         return;
       }
+      const securityProfile = currentProfile(d.state.config);
+      if (securityProfile === 3 && d.state.securityTransition !== undefined) {
+        d.note("CertificateSigned rejected: a security change is being applied");
+        d.reply(id, { status: "Rejected" });
+        return;
+      }
       d.awaitCallback(
         { callback: "certificateSigned", messageId: id, action: "CertificateSigned", context: {} },
         request.certificateChain,
-        { commonName: certificateCommonName(d.state) },
+        { commonName: certificateCommonName(d.state), securityProfile },
       );
     },
     resume(d, pending, outcome) {
@@ -65,7 +75,9 @@ export const certificateSignedRequest: RequestHandler<"CertificateSigned"> = def
       d.note("CertificateSigned: new charge point certificate installed");
       const validTo = result?.validTo;
       if (typeof validTo === "string") armCertificateRenewal(d, validTo);
-      if (currentProfile(d.state.config) === 3) beginSecurityTransition(d, "CertificateSigned", 3);
+      if (currentProfile(d.state.config) === 3 && d.state.securityTransition === undefined) {
+        beginSecurityTransition(d, "CertificateSigned", 3);
+      }
     },
   },
 );

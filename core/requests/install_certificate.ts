@@ -4,7 +4,9 @@
  * { maxLength, additionalRootCertificateCheck })` callback (built into the charge point over its
  * certificate store unless the firmware provides it). The callback's status is the answer
  * (`Accepted`, `Rejected`: invalid or `CertificateStoreMaxLength` reached, `Failed`: could not be
- * stored); a rejected CentralSystemRootCertificate raises `InvalidCentralSystemCertificate`.
+ * stored). A CentralSystemRootCertificate rejected because it is invalid raises
+ * `InvalidCentralSystemCertificate`; one rejected because the store is full does not (the
+ * callback says so with `cause: "CertificateStoreMaxLength"`; a bare `"Rejected"` means invalid).
  *
  * @module
  */
@@ -52,7 +54,7 @@ export const installCertificateRequest: RequestHandler<"InstallCertificate"> = d
       );
     },
     resume(d, pending, outcome) {
-      const { status, reason } = certificateOutcome(
+      const { status, reason, result } = certificateOutcome(
         outcome,
         ["Accepted", "Rejected", "Failed"],
         "Failed",
@@ -60,7 +62,8 @@ export const installCertificateRequest: RequestHandler<"InstallCertificate"> = d
       const type = String(pending.context.certificateType);
       d.note(`InstallCertificate ${type}: ${status}${reason === undefined ? "" : ` (${reason})`}`);
       d.reply(pending.messageId, { status });
-      if (status === "Rejected" && type === "CentralSystemRootCertificate") {
+      const storeFull = result?.cause === "CertificateStoreMaxLength";
+      if (status === "Rejected" && type === "CentralSystemRootCertificate" && !storeFull) {
         raiseSecurityEvent(
           d,
           "InvalidCentralSystemCertificate",

@@ -12,10 +12,14 @@
  * failed CSR raises `CSRGenerationFailed`. The central system answers later with
  * CertificateSigned (`certificate_signed.ts`).
  *
- * Renewal: at start (when a client certificate exists) the `clientCertificateInfo()` callback
- * gives its expiry; the timer `certificateRenewal` fires 30 days before it (re-armed by every
- * accepted CertificateSigned). Offline at that time, it tries again an hour later; it does not
- * retry a request the central system never answered (A03 error handling).
+ * Renewal: once the first BootNotification of the process is accepted (the central system's time
+ * is known), the `clientCertificateInfo()` callback gives the expiry of the charge point
+ * certificate (when there is one); the timer `certificateRenewal` fires 30 days before it
+ * (re-armed by every accepted CertificateSigned). Offline at that time, it tries again an hour
+ * later. A SignCertificate.conf `Rejected` of a renewal is noted and the renewal is tried again
+ * {@linkcode RENEWAL_REJECTED_RETRY_MS} later (one of ExtendedTriggerMessage is only noted: the
+ * central system asked and refused). A request the central system accepted but never answered
+ * with CertificateSigned is not retried before the next renewal time (A03 error handling).
  *
  * @module
  */
@@ -32,6 +36,12 @@ export const RENEW_BEFORE_MS = 30 * 24 * 3600_000;
 
 /** Retry of a renewal that found the link down, in ms. */
 const RENEWAL_RETRY_MS = 3600_000;
+
+/**
+ * Retry of a renewal whose SignCertificate the central system `Rejected`, in ms (12 hours, the
+ * period of libocpp's certificate checks).
+ */
+export const RENEWAL_REJECTED_RETRY_MS = 12 * 3600_000;
 
 /**
  * The common name of the charge point's certificate requests: `chargeBoxSerialNumber`, else
@@ -101,7 +111,7 @@ export function armCertificateRenewal(d: Draft, validTo: string): void {
   );
 }
 
-/** `ChargePointStarted`: asks for the expiry of the client certificate, if there is one. */
+/** Registered: asks for the expiry of the client certificate, if there is one. */
 export function startCertificateRenewal(d: Draft): void {
   if (!d.hasCallback("clientCertificateInfo")) return;
   d.awaitCallback({
@@ -121,6 +131,34 @@ export function certificateRenewalDue(d: Draft): void {
   }
   const refusal = requestChargePointCertificate(d, "renewal");
   if (refusal !== undefined) d.note(`certificate renewal not started: ${refusal.why}`);
+}
+
+/**
+ * The central system answered a SignCertificate.req: `Rejected` is noted, and a renewal (not
+ * triggered by ExtendedTriggerMessage) is tried again {@linkcode RENEWAL_REJECTED_RETRY_MS}
+ * later. `Accepted`: the CertificateSigned follows.
+ *
+ * @example
+ * ```ts ignore
+ * signCertificateAnswered(d, call, { status: "Rejected" });
+ * ```
+ */
+export function signCertificateAnswered(
+  d: Draft,
+  call: { readonly triggered?: boolean },
+  payload: Readonly<Record<string, unknown>>,
+): void {
+  if (payload.status !== "Rejected") return;
+  if (call.triggered === true) {
+    d.note("SignCertificate (ExtendedTriggerMessage) rejected by the central system");
+    return;
+  }
+  d.note(
+    `SignCertificate (renewal) rejected by the central system: renewal again in ${
+      RENEWAL_REJECTED_RETRY_MS / 3600_000
+    } h`,
+  );
+  d.setTimer(TIMER_CERTIFICATE_RENEWAL, d.now + RENEWAL_REJECTED_RETRY_MS);
 }
 
 /**

@@ -4,6 +4,13 @@
  * `CertificateStore` is used (`connection_security.ts`). Their results are recorded in the log:
  * they must never contain a private key.
  *
+ * **Provide them together.** The built-in callbacks share the certificate store and its cache;
+ * a firmware that takes over some of them takes over all of them (the charge point logs a
+ * warning otherwise) and keeps the certificates in the `security.certificateStore` it gives:
+ * the connection's TLS material (CentralSystemRootCertificates, the charge point certificate and
+ * key) is read from that store, again after every `installCertificate`, `deleteCertificate`,
+ * `certificateSigned` and `chargePointCertificateSwitched` result.
+ *
  * @module
  */
 import type { RootCertificateType } from "../certificate_store.ts";
@@ -75,28 +82,72 @@ export interface CertificateCallbacks {
   ): { csr: string } | Promise<{ csr: string }>;
   /**
    * CertificateSigned: check and install the signed charge point certificate chain (PEM);
-   * `validTo` (ISO time) plans the renewal.
+   * `validTo` (ISO time) plans the renewal. Under security profile 3 the new certificate and key
+   * are installed beside the current ones (`setNewChargePointCredentials` of the store): the
+   * connection tries them once, and `chargePointCertificateSwitched` tells how that went.
    */
   certificateSigned?(
     certificateChain: string,
-    context: { readonly commonName: string },
+    context: { readonly commonName: string; readonly securityProfile: number },
   ): CertificateSignedResult | Promise<CertificateSignedResult>;
+  /**
+   * After a CertificateSigned under security profile 3: `true` when a connection with the new
+   * certificate opened (it replaces the previous one), `false` when it failed or the process
+   * restarted before (the new one is dropped, the previous one stays).
+   */
+  chargePointCertificateSwitched?(ok: boolean): void | Promise<void>;
+  /**
+   * ChangeConfiguration SecurityProfile: whether the prerequisites of `profile` are met (an
+   * AuthorizationKey for 1 and 2, a valid CentralSystemRootCertificate for 2 and 3, a valid
+   * charge point certificate for 3, a URL of the profile's scheme).
+   */
+  checkSecurityProfile?(
+    profile: number,
+  ): SecurityProfileCheck | Promise<SecurityProfileCheck>;
+  /**
+   * The expiry (`validTo`, ISO time) of the charge point certificate, to plan its renewal; `{}`
+   * when there is none. Asked once the first BootNotification of the process is accepted.
+   */
+  clientCertificateInfo?(): { validTo?: string } | Promise<{ validTo?: string }>;
 }
 
 /**
- * Result of `installCertificate`: the status, or the status with a reason (for the notes).
+ * Result of `checkSecurityProfile`: `ok`, or why not (for the notes).
+ *
+ * @example
+ * ```ts
+ * import type { SecurityProfileCheck } from "./certificate_callbacks.ts";
+ * const r: SecurityProfileCheck = { ok: false, reason: "no CentralSystemRootCertificate installed" };
+ * ```
+ */
+export interface SecurityProfileCheck {
+  /** Whether the profile can be used. */
+  readonly ok: boolean;
+  /** Why not. */
+  readonly reason?: string;
+}
+
+/**
+ * Result of `installCertificate`: the status, or the status with a reason (for the notes) and,
+ * for `Rejected`, its cause: `InvalidCertificate` (the default; raises
+ * `InvalidCentralSystemCertificate` for a CentralSystemRootCertificate) or
+ * `CertificateStoreMaxLength` (the store is full: no security event).
  *
  * @example
  * ```ts
  * import type { InstallCertificateResult } from "./certificate_callbacks.ts";
- * const r: InstallCertificateResult = { status: "Rejected", reason: "expired" };
+ * const r: InstallCertificateResult = { status: "Rejected", reason: "expired", cause: "InvalidCertificate" };
  * ```
  */
 export type InstallCertificateResult =
   | "Accepted"
   | "Rejected"
   | "Failed"
-  | { readonly status: "Accepted" | "Rejected" | "Failed"; readonly reason?: string };
+  | {
+    readonly status: "Accepted" | "Rejected" | "Failed";
+    readonly reason?: string;
+    readonly cause?: "InvalidCertificate" | "CertificateStoreMaxLength";
+  };
 
 /**
  * Result of `deleteCertificate`.

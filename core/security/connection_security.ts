@@ -4,14 +4,26 @@
  * {@linkcode CertificateStore}), builds what each connection uses from the profile the fold
  * decided, and implements the certificate callbacks the fold awaits (`installCertificate`,
  * `deleteCertificate`, `getInstalledCertificateIds`, `signCertificate`, `certificateSigned`,
- * `checkSecurityProfile`, `clientCertificateInfo`) when the firmware does not provide them.
+ * `chargePointCertificateSwitched`, `checkSecurityProfile`, `clientCertificateInfo`) when the
+ * firmware does not provide them.
+ *
+ * TLS trust: the central system's certificate must chain to an installed
+ * CentralSystemRootCertificate, to one of `security.caCerts`, or to a root of the system's trust
+ * store (Deno's `connectTls` adds `caCerts` to its default roots; with `DENO_TLS_CA_STORE=system`
+ * those are the operating system's). The charge point certificate used by a connection is the
+ * current one of the store (else `security.clientCertificate`/`clientKey`); while a
+ * CertificateSigned under profile 3 is being tried, the new one.
  *
  * Their results are recorded as `CallbackCompleted` events, so answers replay; they never carry
  * a private key or a password (a CSR and certificate hash data are public).
  *
  * @module
  */
-import type { CertificateStore, RootCertificateType } from "../certificate_store.ts";
+import type {
+  CertificateStore,
+  ChargePointCredentials,
+  RootCertificateType,
+} from "../certificate_store.ts";
 import type { Clock } from "../clock.ts";
 import type { Logger } from "../logger.ts";
 import type { State } from "../state.ts";
@@ -60,7 +72,10 @@ export interface SecurityMaterial {
   readonly clientKey?: string;
   /** Where certificates live (default: files under `data/<chargePointId>-certificates`). */
   readonly certificateStore?: CertificateStore;
-  /** URL per security profile, overriding `csmsUrl` (each with the scheme of its profile). */
+  /**
+   * URL per security profile, overriding `csmsUrl` (each with the scheme of its profile); needed
+   * for a profile whose scheme `csmsUrl` does not have (no URL is ever rewritten).
+   */
   readonly csmsUrls?: Readonly<Partial<Record<SecurityProfileNumber, string>>>;
 }
 
@@ -96,6 +111,7 @@ export const CERTIFICATE_CALLBACKS: readonly string[] = [
   "getInstalledCertificateIds",
   "signCertificate",
   "certificateSigned",
+  "chargePointCertificateSwitched",
   "clientCertificateInfo",
 ];
 
@@ -132,7 +148,9 @@ export class ConnectionSecurity {
   #password: Uint8Array | undefined;
   /** Installed CentralSystemRootCertificates (cache of the store, for synchronous connects). */
   #roots: string[] = [];
-  #credentials: { certificateChain: string; privateKey: string } | undefined;
+  #credentials: ChargePointCredentials | undefined;
+  /** Installed by CertificateSigned under profile 3, used by the next connection only. */
+  #newCredentials: ChargePointCredentials | undefined;
 
   /** Checks the per-profile URLs (throws {@linkcode SecurityProfileError}). */
   constructor(options: {
@@ -177,10 +195,14 @@ export class ConnectionSecurity {
     return this.#clientCredentials() !== undefined;
   }
 
-  /** Reads the installed certificates (at start, and after the firmware changed them). */
+  /**
+   * Reads the installed certificates (at start, and after every result of a certificate
+   * callback, the firmware's or the built-in one).
+   */
   async load(): Promise<void> {
     this.#roots = await this.#store.roots("CentralSystemRootCertificate");
     this.#credentials = await this.#store.chargePointCredentials();
+    this.#newCredentials = await this.#store.newChargePointCredentials();
   }
 
   /** The central system accepted a new AuthorizationKey: the password of the next connection. */
@@ -194,7 +216,12 @@ export class ConnectionSecurity {
    */
   checkStart(profile: SecurityProfileNumber): void {
     const url = urlForProfile(this.#csmsUrl, profile, this.#material.csmsUrls ?? {});
-    if (typeof url === "string") throw new SecurityProfileError("URL_SCHEME_MISMATCH", url);
+    if (typeof url === "string") {
+      throw new SecurityProfileError(
+        "URL_SCHEME_MISMATCH",
+        `cannot start with security profile ${profile}: ${url}`,
+      );
+    }
     if ((profile === 1 || profile === 2) && this.#password === undefined) {
       throw new SecurityProfileError(
         "MISSING_AUTHORIZATION_KEY",
@@ -223,7 +250,11 @@ export class ConnectionSecurity {
     }
     if (!url.startsWith("wss:")) return { url, profile, headers };
     const caCerts = [...(this.#material.caCerts ?? []), ...this.#roots];
-    const client = profile === 3 || profile === 0 ? this.#clientCredentials() : undefined;
+    const t = state.securityTransition;
+    const trying = t?.reason === "CertificateSigned" && t.phase === "connecting"
+      ? this.#newCredentials
+      : undefined;
+    const client = profile === 3 || profile === 0 ? trying ?? this.#clientCredentials() : undefined;
     return {
       url,
       profile,
@@ -247,6 +278,7 @@ export class ConnectionSecurity {
       ["getInstalledCertificateIds", (t) => this.#installedIds(t as RootCertificateType)],
       ["signCertificate", (s) => this.#sign(s)],
       ["certificateSigned", (chain, c) => this.#certificateSigned(String(chain), c)],
+      ["chargePointCertificateSwitched", (ok) => this.#switched(ok === true)],
     ]);
     if (this.#clientCredentials() !== undefined) {
       map.set("clientCertificateInfo", () => this.#clientCertificateInfo());
@@ -261,7 +293,7 @@ export class ConnectionSecurity {
     return new Date(this.#clock.now() + this.#state().timeOffsetMs);
   }
 
-  #clientCredentials(): { certificateChain: string; privateKey: string } | undefined {
+  #clientCredentials(): ChargePointCredentials | undefined {
     if (this.#credentials !== undefined) return this.#credentials;
     const m = this.#material;
     return m.clientCertificate !== undefined && m.clientKey !== undefined
@@ -309,7 +341,13 @@ export class ConnectionSecurity {
     type: RootCertificateType,
     pem: string,
     context: unknown,
-  ): Promise<{ status: "Accepted" | "Rejected" | "Failed"; reason?: string }> {
+  ): Promise<
+    {
+      status: "Accepted" | "Rejected" | "Failed";
+      reason?: string;
+      cause?: "CertificateStoreMaxLength";
+    }
+  > {
     const { maxLength, additionalRootCertificateCheck } = (context ?? {}) as {
       maxLength?: number;
       additionalRootCertificateCheck?: boolean;
@@ -335,7 +373,11 @@ export class ConnectionSecurity {
     let total = 0;
     for (const t of ROOT_TYPES) total += (await this.#store.roots(t)).length;
     if (maxLength !== undefined && total >= maxLength) {
-      return { status: "Rejected", reason: `CertificateStoreMaxLength (${maxLength}) reached` };
+      return {
+        status: "Rejected",
+        reason: `CertificateStoreMaxLength (${maxLength}) reached`,
+        cause: "CertificateStoreMaxLength",
+      };
     }
     let keep: string | undefined;
     if (
@@ -422,7 +464,10 @@ export class ConnectionSecurity {
     chain: string,
     context: unknown,
   ): Promise<{ status: "Accepted" | "Rejected"; reason?: string; validTo?: string }> {
-    const { commonName } = (context ?? {}) as { commonName?: string };
+    const { commonName, securityProfile } = (context ?? {}) as {
+      commonName?: string;
+      securityProfile?: number;
+    };
     const certs = splitPem(chain);
     if (certs.length === 0) return { status: "Rejected", reason: "no PEM certificate" };
     const pending = await this.#store.pendingKey();
@@ -448,10 +493,10 @@ export class ConnectionSecurity {
     const problem = await verifyChain(certs, this.#allCsmsRoots(), now);
     if (problem !== undefined) return { status: "Rejected", reason: problem };
     try {
-      await this.#store.setChargePointCredentials({
-        certificateChain: certs.join(""),
-        privateKey: pending,
-      });
+      const credentials = { certificateChain: certs.join(""), privateKey: pending };
+      // Under profile 3 the previous certificate stays until a connection proved the new one.
+      if (securityProfile === 3) await this.#store.setNewChargePointCredentials(credentials);
+      else await this.#store.setChargePointCredentials(credentials);
       await this.#store.setPendingKey(undefined);
       await this.load();
     } catch (error) {
@@ -461,6 +506,18 @@ export class ConnectionSecurity {
       return { status: "Rejected", reason: `certificate store: ${errorName(error)}` };
     }
     return { status: "Accepted", validTo: info.notAfter.toISOString() };
+  }
+
+  /**
+   * The connection with the new certificate opened (`ok`: it replaces the current one) or failed
+   * (it is dropped). Memory first, synchronously: the next connection must use the right one.
+   */
+  async #switched(ok: boolean): Promise<void> {
+    if (ok && this.#newCredentials !== undefined) this.#credentials = this.#newCredentials;
+    this.#newCredentials = undefined;
+    if (ok) await this.#store.commitNewChargePointCredentials();
+    else await this.#store.setNewChargePointCredentials(undefined);
+    await this.load();
   }
 
   async #clientCertificateInfo(): Promise<{ validTo?: string }> {

@@ -8,6 +8,14 @@
  * | 2       | `wss:`   | HTTP Basic                             | server certificate      |
  * | 3       | `wss:`   | TLS client certificate                 | server certificate      |
  *
+ * **The URL rule.** The URL of a profile is `security.csmsUrls[profile]` when given, else
+ * `csmsUrl` when its scheme fits the profile; a URL is never rewritten (no silent `ws:` → `wss:`
+ * that would send a plain-text configuration mistake to a host that may not serve TLS). Without a
+ * URL for the profile in effect, `start()` throws {@linkcode SecurityProfileError}
+ * `URL_SCHEME_MISMATCH` naming the option to set; an upgrade to a profile without a URL is
+ * `Rejected` (`checkSecurityProfile`). To allow the upgrade 1 → 2/3 on the same host, give its
+ * `wss://` URL in `security.csmsUrls`.
+ *
  * The profile in effect is the configuration key `SecurityProfile`. A change is an upgrade only
  * (A05.FR.01: a lower or equal value is `Rejected`); the shell checks the prerequisites (the
  * `checkSecurityProfile` callback, so the answer is in the log): an AuthorizationKey for 1/2, a
@@ -18,16 +26,24 @@
  * value (kept across restarts) and `ReconfigurationOfSecurityParameters` is raised; when it fails,
  * it falls back to the previous profile at once (A05.FR.08).
  *
- * An accepted AuthorizationKey (profiles 1 and 2) and an accepted CertificateSigned (profile 3)
- * reconnect the same way, without a fallback (the old credential is gone).
+ * An accepted CertificateSigned under profile 3 reconnects the same way, with a fallback: the new
+ * certificate is used for that one attempt, the previous one stays installed; when the
+ * connection opens the new one replaces it (`chargePointCertificateSwitched(true)`), when it
+ * fails the charge point reconnects at once with the previous one
+ * (`chargePointCertificateSwitched(false)`, the new one is dropped). An accepted AuthorizationKey
+ * (profiles 1 and 2) reconnects without a fallback (the old key is gone).
  *
  * Failed connection attempts raise the whitepaper's events: HTTP 401 →
- * `FailedToAuthenticateAtCsms`; a central system certificate that cannot be verified (unknown
- * issuer, expired, wrong name: `invalid peer certificate` from TLS) →
+ * `FailedToAuthenticateAtCentralSystem`; a central system certificate that cannot be verified
+ * (unknown issuer, expired, wrong name: `invalid peer certificate` from TLS) →
  * `InvalidCentralSystemCertificate` (A00.FR.309/413); a TLS alert by which the central system
  * refuses the charge point's certificate (`CertificateRequired`, `BadCertificate`, `UnknownCA`,
- * ...) → `FailedToAuthenticateAtCsms`. The reason text of the `ConnectionClosed` event is what is
- * classified, so a replay raises the same events.
+ * ...) → `FailedToAuthenticateAtCentralSystem`; alert `ProtocolVersion` (or rustls finding no
+ * common version) → `InvalidTLSVersion`; alert `HandshakeFailure` or `InsufficientSecurity` (or
+ * no common cipher suite) → `InvalidTLSCipherSuite` (under TLS 1.2 a server that requires a client
+ * certificate it did not get may also answer `HandshakeFailure`: TLS does not say which). The
+ * reason text of the `ConnectionClosed` event is what is classified, so a replay raises the same
+ * events.
  *
  * @module
  */
@@ -159,16 +175,16 @@ export function schemeOf(profile: SecurityProfileNumber): "ws:" | "wss:" | undef
 }
 
 /**
- * The central system URL for a profile: `urls[profile]` when given, else `csmsUrl` when its
- * scheme fits, else (profiles 2 and 3 only) `csmsUrl` with `wss:` (same host, port and path: the
- * upgrade from `ws:`). `wss:` is never turned into `ws:`: profile 1 with only a `wss:` URL has no
- * URL, the result is then a reason (a string starting with "no ").
+ * The central system URL for a profile (see "The URL rule" in the module documentation):
+ * `urls[profile]` when given, else `csmsUrl` when its scheme fits. Otherwise the result is the
+ * reason (a string starting with "no "), naming the option to set.
  *
  * @example
  * ```ts
  * import { urlForProfile } from "./profile.ts";
- * console.log(urlForProfile("ws://127.0.0.1:9000/ocpp", 2, {})); // "wss://127.0.0.1:9000/ocpp"
- * console.log(urlForProfile("wss://h/ocpp", 1, {}).startsWith("no ")); // true
+ * console.log(urlForProfile("wss://127.0.0.1:9000/ocpp", 2, {})); // { url: "wss://127.0.0.1:9000/ocpp" }
+ * console.log(urlForProfile("ws://127.0.0.1:9000/ocpp", 2, { 2: "wss://h/ocpp" })); // { url: "wss://h/ocpp" }
+ * console.log(urlForProfile("ws://h/ocpp", 3, {}).startsWith("no ")); // true
  * ```
  */
 export function urlForProfile(
@@ -180,10 +196,9 @@ export function urlForProfile(
   if (explicit !== undefined) return { url: explicit };
   const wanted = schemeOf(profile);
   if (wanted === undefined || csmsUrl.startsWith(`${wanted}//`)) return { url: csmsUrl };
-  if (wanted === "wss:" && csmsUrl.startsWith("ws://")) return { url: `wss${csmsUrl.slice(2)}` };
-  return `no ${wanted}// URL for security profile ${profile} (csmsUrl is ${
+  return `no ${wanted}// URL for security profile ${profile}: csmsUrl is ${
     csmsUrl.split("//")[0]
-  }//; give security.csmsUrls[${profile}])`;
+  }// (give a ${wanted}// csmsUrl or security.csmsUrls[${profile}])`;
 }
 
 /**
@@ -273,15 +288,31 @@ export function beginSecurityTransition(
 }
 
 /**
- * `ChargePointStarted`: a transition of the previous process is over (not applied); the renewal
- * of the charge point certificate is planned.
+ * `ChargePointStarted`: a transition of the previous process is over (not applied: an unproven
+ * charge point certificate is dropped). (`StartupOfTheDevice` is raised by `ChargePoint.start()`.)
  */
 export function securityStarted(d: Draft): void {
-  if (d.state.securityTransition !== undefined) {
+  const t = d.state.securityTransition;
+  if (t !== undefined) {
     d.note("security change of the previous process abandoned by the restart");
     d.set({ securityTransition: undefined });
+    if (t.reason === "CertificateSigned") certificateSwitched(d, false);
   }
+}
+
+/**
+ * The first BootNotification of the process was accepted (the central system's time is known):
+ * the renewal of the charge point certificate is planned.
+ */
+export function securityRegistered(d: Draft): void {
   startCertificateRenewal(d);
+}
+
+/** Tells the certificate management whether the new charge point certificate is in use. */
+function certificateSwitched(d: Draft, ok: boolean): void {
+  if (d.hasCallback("chargePointCertificateSwitched")) {
+    d.callback("chargePointCertificateSwitched", ok);
+  }
 }
 
 /** Whether `name` is a timer of this module (see {@linkcode securityTimerFired}). */
@@ -318,10 +349,13 @@ export function securityOpened(d: Draft): void {
   const t = d.state.securityTransition;
   if (t === undefined || t.phase !== "connecting") return;
   d.set({ securityTransition: undefined });
-  if (t.reason !== "SecurityProfile") {
-    d.note(
-      `reconnected with the new ${t.reason === "AuthorizationKey" ? "password" : "certificate"}`,
-    );
+  if (t.reason === "AuthorizationKey") {
+    d.note("reconnected with the new password");
+    return;
+  }
+  if (t.reason === "CertificateSigned") {
+    d.note("reconnected with the new charge point certificate: it replaces the previous one");
+    certificateSwitched(d, true);
     return;
   }
   d.setConfig({ SecurityProfile: String(t.to) });
@@ -355,27 +389,42 @@ export function securityClosed(d: Draft, data: EventData<"ConnectionClosed">): b
     );
     return true;
   }
+  if (t.reason === "CertificateSigned") {
+    d.note(
+      `the new charge point certificate failed (${data.reason}): falling back to the previous one`,
+    );
+    certificateSwitched(d, false);
+    // The renewal follows the certificate in use again.
+    startCertificateRenewal(d);
+    return true;
+  }
   return false;
 }
 
 /** Raises the security event a failed connection attempt stands for, if any. */
 function raiseConnectionFailure(d: Draft, data: EventData<"ConnectionClosed">): void {
   if (data.httpStatus === 401) {
-    raiseSecurityEvent(d, "FailedToAuthenticateAtCsms", `HTTP 401 on upgrade: ${data.reason}`);
+    raiseSecurityEvent(
+      d,
+      "FailedToAuthenticateAtCentralSystem",
+      `HTTP 401 on upgrade: ${data.reason}`,
+    );
     return;
   }
-  const kind = classifyConnectionFailure(data.reason);
-  if (kind === "CentralSystemCertificate") {
-    raiseSecurityEvent(d, "InvalidCentralSystemCertificate", data.reason);
-  } else if (kind === "ChargePointRejected") {
-    raiseSecurityEvent(d, "FailedToAuthenticateAtCsms", data.reason);
-  }
+  const eventType = {
+    CentralSystemCertificate: "InvalidCentralSystemCertificate",
+    ChargePointRejected: "FailedToAuthenticateAtCentralSystem",
+    TlsVersion: "InvalidTLSVersion",
+    TlsCipherSuite: "InvalidTLSCipherSuite",
+    none: undefined,
+  }[classifyConnectionFailure(data.reason) ?? "none"];
+  if (eventType !== undefined) raiseSecurityEvent(d, eventType, data.reason);
 }
 
 /**
  * What a failed connection attempt's reason says about security: the central system's
  * certificate could not be verified, the central system refused the charge point's TLS
- * credentials, or neither.
+ * credentials, no common TLS version, no common cipher suite, or none of these.
  *
  * @example
  * ```ts
@@ -384,11 +433,18 @@ function raiseConnectionFailure(d: Draft, data: EventData<"ConnectionClosed">): 
  * // "CentralSystemCertificate"
  * console.log(classifyConnectionFailure("received fatal alert: CertificateRequired"));
  * // "ChargePointRejected"
+ * console.log(classifyConnectionFailure("received fatal alert: ProtocolVersion")); // "TlsVersion"
+ * console.log(classifyConnectionFailure("received fatal alert: HandshakeFailure")); // "TlsCipherSuite"
  * ```
  */
 export function classifyConnectionFailure(
   reason: string,
-): "CentralSystemCertificate" | "ChargePointRejected" | undefined {
+):
+  | "CentralSystemCertificate"
+  | "ChargePointRejected"
+  | "TlsVersion"
+  | "TlsCipherSuite"
+  | undefined {
   if (
     /invalid peer certificate|certificate verify failed|self[- ]signed certificate/i.test(reason)
   ) {
@@ -399,6 +455,17 @@ export function classifyConnectionFailure(
       .test(reason)
   ) {
     return "ChargePointRejected";
+  }
+  if (
+    /fatal alert: ?ProtocolVersion|peer is incompatible: ?\w*(Version|Tls1[23])/i.test(reason)
+  ) {
+    return "TlsVersion";
+  }
+  if (
+    /fatal alert: ?(HandshakeFailure|InsufficientSecurity)|NoCipherSuitesInCommon|SelectedUnofferedCipherSuite/i
+      .test(reason)
+  ) {
+    return "TlsCipherSuite";
   }
   return undefined;
 }

@@ -21,13 +21,19 @@ const KEY = "correct-horse-battery-staple"; // a text AuthorizationKey (16..40 c
 const HEX_KEY = "00112233445566778899AABBCCDDEEFF0011"; // 18 bytes, hex represented
 const basic = (password: string | Uint8Array) => basicAuthHeader("CP-1", password);
 
-/** The security events the charge point recorded, as `type: techInfo`. */
+/**
+ * The security events the charge point recorded, as `type: techInfo`, without the
+ * `StartupOfTheDevice` of each start (tests/scenarios/security_events_test.ts).
+ */
 function securityEvents(h: Harness): string[] {
   return [...h.store.read(1)].filter((e) => e.type === "SecurityEventOccurred").map((e) => {
     const data = e.data as { eventType: string; techInfo?: string };
     return `${data.eventType}: ${data.techInfo ?? ""}`;
-  });
+  }).filter((e) => !e.startsWith("StartupOfTheDevice:"));
 }
+
+/** The `wss:` URL of a Node CSMS (it serves ws: and wss: on one port). */
+const wss = (csms: TlsCsms) => csms.url.replace("ws:", "wss:");
 
 async function storeWith(roots: string[], client?: { cert: string; key: string }) {
   const store = new MemoryCertificateStore();
@@ -49,7 +55,7 @@ async function stopped(h: Harness): Promise<void> {
   assert.ok(!log.includes("PRIVATE KEY"), "no private key in the log");
 }
 
-Deno.test("profile 1: Basic auth with the AuthorizationKey over ws://; a wrong key is 401 + FailedToAuthenticateAtCsms", async () => {
+Deno.test("profile 1: Basic auth with the AuthorizationKey over ws://; a wrong key is 401 + FailedToAuthenticateAtCentralSystem", async () => {
   await using csms = await ScriptedCsms.start({ basicAuth: { username: "CP-1", password: KEY } });
   const h = makeChargePoint(csms.url, {
     configuration: { SecurityProfile: "1" },
@@ -68,7 +74,7 @@ Deno.test("profile 1: Basic auth with the AuthorizationKey over ws://; a wrong k
   await wrong.cp.start();
   await until(() => securityEvents(wrong).length > 0, "security event");
   assert.equal(csms.requests.at(-1)?.status, 401);
-  assert.match(securityEvents(wrong)[0], /^FailedToAuthenticateAtCsms: HTTP 401/);
+  assert.match(securityEvents(wrong)[0], /^FailedToAuthenticateAtCentralSystem: HTTP 401/);
   await stopped(wrong);
 });
 
@@ -90,7 +96,7 @@ Deno.test("profile 2: wss:// to Deno.serve, the CSMS certificate verified agains
       tls: { cert: pki.serverCert, key: pki.serverKey },
       basicAuth: { username: "CP-1", password: KEY },
     });
-    const h = makeChargePoint(csms.url.replace("wss:", "ws:"), {
+    const h = makeChargePoint(csms.url, {
       configuration: { SecurityProfile: "2" },
       security: { authorizationKey: KEY, certificateStore: await storeWith([pki.ca]) },
     });
@@ -137,7 +143,7 @@ Deno.test("profile 3: TLS client certificate against a Node CSMS that requires a
       tls: { cert: pki.serverCert, key: pki.serverKey, ca: pki.ca },
       requireClientCertificate: true,
     });
-    const h = makeChargePoint(csms.url, {
+    const h = makeChargePoint(wss(csms), {
       configuration: { SecurityProfile: "3" },
       security: {
         authorizationKey: KEY,
@@ -154,27 +160,46 @@ Deno.test("profile 3: TLS client certificate against a Node CSMS that requires a
   });
 });
 
-Deno.test("a missing client certificate: the profile-3 CSMS refuses the TLS handshake, FailedToAuthenticateAtCsms", async () => {
+Deno.test("a missing client certificate: the profile-3 CSMS refuses the TLS handshake, FailedToAuthenticateAtCentralSystem", async () => {
   await withPki(async (pki) => {
     await using csms = await TlsCsms.start({
       tls: { cert: pki.serverCert, key: pki.serverKey, ca: pki.ca },
       requireClientCertificate: true,
     });
-    const h = makeChargePoint(csms.url, {
+    const h = makeChargePoint(wss(csms), {
       configuration: { SecurityProfile: "2" },
       security: { authorizationKey: KEY, certificateStore: await storeWith([pki.ca]) },
     });
     await h.cp.start();
     await until(() => securityEvents(h).length > 0, "security event");
-    assert.match(securityEvents(h)[0], /^FailedToAuthenticateAtCsms: .*CertificateRequired/);
+    assert.match(
+      securityEvents(h)[0],
+      /^FailedToAuthenticateAtCentralSystem: .*CertificateRequired/,
+    );
     assert.deepEqual(csms.requests, [], "no upgrade request got through");
     await stopped(h);
   });
 });
 
-Deno.test("start() refuses a profile it cannot use: URL scheme, missing key, missing client certificate", async () => {
+Deno.test("start() refuses a profile it cannot use: URL scheme (never rewritten), missing key, missing client certificate", async () => {
   const cases: [Partial<ChargePointOptions>, string, string][] = [
     [{ configuration: { SecurityProfile: "1" } }, "wss://127.0.0.1:1/ocpp", "URL_SCHEME_MISMATCH"],
+    [
+      { configuration: { SecurityProfile: "2" }, security: { authorizationKey: KEY } },
+      "ws://127.0.0.1:1/ocpp",
+      "URL_SCHEME_MISMATCH",
+    ],
+    [
+      {
+        configuration: { SecurityProfile: "3" },
+        security: {
+          clientCertificate: "-----BEGIN CERTIFICATE-----",
+          clientKey: "-----BEGIN PRIVATE KEY-----",
+        },
+      },
+      "ws://127.0.0.1:1/ocpp",
+      "URL_SCHEME_MISMATCH",
+    ],
     [
       { configuration: { SecurityProfile: "1" } },
       "ws://127.0.0.1:1/ocpp",
@@ -185,7 +210,7 @@ Deno.test("start() refuses a profile it cannot use: URL scheme, missing key, mis
         configuration: { SecurityProfile: "3" },
         security: { certificateStore: new MemoryCertificateStore() },
       },
-      "ws://127.0.0.1:1/ocpp",
+      "wss://127.0.0.1:1/ocpp",
       "MISSING_CLIENT_CERTIFICATE",
     ],
   ];
@@ -197,6 +222,28 @@ Deno.test("start() refuses a profile it cannot use: URL scheme, missing key, mis
     );
     assert.equal([...h.store.read(1)].length, 0, "nothing appended");
   }
+  // The message says what to set, and never quotes a secret.
+  const h = makeChargePoint("ws://CP-1:url-password@127.0.0.1:1/ocpp", {
+    configuration: { SecurityProfile: "2" },
+    security: { authorizationKey: KEY },
+  });
+  await assert.rejects(h.cp.start(), (e: unknown) => {
+    assert.ok(e instanceof SecurityProfileError);
+    assert.match(e.message, /security profile 2.*wss:\/\/ csmsUrl or security\.csmsUrls\[2\]/);
+    assert.ok(!e.message.includes("url-password") && !e.message.includes(KEY));
+    return true;
+  });
+  // An explicit URL for the profile is used: start() goes on.
+  const explicit = makeChargePoint("ws://127.0.0.1:1/ocpp", {
+    configuration: { SecurityProfile: "2" },
+    security: {
+      authorizationKey: KEY,
+      csmsUrls: { 2: "wss://127.0.0.1:1/ocpp" },
+      certificateStore: new MemoryCertificateStore(),
+    },
+  });
+  await explicit.cp.start();
+  await explicit.cp.stop();
   assert.throws(
     () =>
       makeChargePoint("ws://127.0.0.1:1/ocpp", {
@@ -213,10 +260,12 @@ Deno.test("upgrade 1 → 2 → 3 by ChangeConfiguration, each by reconnecting; d
       authorizations: [basic(KEY)],
     });
     const changed: string[][] = [];
+    const csmsUrls = { 2: wss(csms), 3: wss(csms) };
     const h = makeChargePoint(csms.url, {
       configuration: { SecurityProfile: "1" },
       security: {
         authorizationKey: KEY,
+        csmsUrls,
         certificateStore: await storeWith([pki.ca], { cert: pki.clientCert, key: pki.clientKey }),
       },
       callbacks: { configurationKeyChanged: (k, v) => void changed.push([k, v]) },
@@ -263,6 +312,7 @@ Deno.test("upgrade 1 → 2 → 3 by ChangeConfiguration, each by reconnecting; d
       store: h.store,
       configuration: { SecurityProfile: "1" },
       security: {
+        csmsUrls,
         certificateStore: await storeWith([pki.ca], { cert: pki.clientCert, key: pki.clientKey }),
       },
     });
@@ -281,11 +331,15 @@ Deno.test("an upgrade whose connection fails falls back to the previous profile"
     });
     const h = makeChargePoint(csms.url, {
       configuration: { SecurityProfile: "1" },
-      security: { authorizationKey: KEY, certificateStore: await storeWith([pki.ca]) },
+      security: {
+        authorizationKey: KEY,
+        csmsUrls: { 2: wss(csms) },
+        certificateStore: await storeWith([pki.ca]),
+      },
     });
     await h.cp.start();
     await until(() => csms.calls("StatusNotification").length === 3, "booted");
-    // Prerequisites are met (key, root), so the change is accepted...
+    // Prerequisites are met (key, root, URL), so the change is accepted...
     assert.deepEqual(
       await csms.call("ChangeConfiguration", { key: "SecurityProfile", value: "2" }),
       { status: "Accepted" },
@@ -304,23 +358,56 @@ Deno.test("an upgrade whose connection fails falls back to the previous profile"
   });
 });
 
-Deno.test("prerequisites: SecurityProfile 2 without a CSMS root and 3 without a certificate are Rejected", async () => {
-  await using csms = await ScriptedCsms.start();
-  const h = makeChargePoint(csms.url, {
-    configuration: { SecurityProfile: "1" },
-    security: { authorizationKey: KEY, certificateStore: new MemoryCertificateStore() },
-  });
-  await h.cp.start();
-  await csms.waitFor("StatusNotification", 3);
-  for (const value of ["2", "3"]) {
+/** Why `checkSecurityProfile` refused, from the `CallbackCompleted` events of the log. */
+function refusals(h: Harness): string[] {
+  return [...h.store.read(1)].filter((e) =>
+    e.type === "CallbackCompleted" &&
+    (e.data as { callback: string }).callback === "checkSecurityProfile"
+  ).map((e) => String((e.data as { result?: { reason?: string } }).result?.reason));
+}
+
+Deno.test("prerequisites: SecurityProfile 2 without a CSMS root, 3 without a certificate, 2 without a wss:// URL are Rejected", async () => {
+  await withPki(async (pki) => {
+    await using csms = await ScriptedCsms.start();
+    const h = makeChargePoint(csms.url, {
+      configuration: { SecurityProfile: "1" },
+      security: {
+        authorizationKey: KEY,
+        csmsUrls: { 2: "wss://127.0.0.1:1/ocpp", 3: "wss://127.0.0.1:1/ocpp" },
+        certificateStore: new MemoryCertificateStore(),
+      },
+    });
+    await h.cp.start();
+    await csms.waitFor("StatusNotification", 3);
+    for (const value of ["2", "3"]) {
+      assert.deepEqual(
+        await csms.call("ChangeConfiguration", { key: "SecurityProfile", value }),
+        { status: "Rejected" },
+      );
+    }
+    assert.deepEqual(refusals(h), [
+      "no valid CentralSystemRootCertificate installed",
+      "no valid CentralSystemRootCertificate installed",
+    ]);
+    assert.equal(h.cp.state.config.SecurityProfile, "1");
+    await stopped(h);
+    assertAllValid(csms.frames);
+
+    // Everything but a wss:// URL: the ws:// csmsUrl is not rewritten, the upgrade is Rejected.
+    const noUrl = makeChargePoint(csms.url, {
+      configuration: { SecurityProfile: "1" },
+      security: { authorizationKey: KEY, certificateStore: await storeWith([pki.ca]) },
+    });
+    await noUrl.cp.start();
+    await csms.waitFor("StatusNotification", 6);
     assert.deepEqual(
-      await csms.call("ChangeConfiguration", { key: "SecurityProfile", value }),
+      await csms.call("ChangeConfiguration", { key: "SecurityProfile", value: "2" }),
       { status: "Rejected" },
     );
-  }
-  assert.equal(h.cp.state.config.SecurityProfile, "1");
-  await stopped(h);
-  assertAllValid(csms.frames);
+    assert.match(refusals(noUrl)[0], /^no wss:\/\/ URL for security profile 2/);
+    await stopped(noUrl);
+    assertAllValid(csms.frames);
+  });
 });
 
 Deno.test("AuthorizationKey change under profile 1: ReconfigurationOfSecurityParameters and a reconnect with the new key", async () => {
@@ -362,9 +449,76 @@ Deno.test("SettingSystemTime: raised when the central system's time moves the cl
   });
   const h = makeChargePoint(csms.url, { callbacks: { setSystemTime: () => {} } });
   await h.cp.start();
-  await csms.waitFor("SecurityEventNotification");
-  const [sen] = csms.received.filter((c) => c.action === "SecurityEventNotification");
-  assert.equal((sen.params as { type: string }).type, "SettingSystemTime");
+  await csms.waitFor("SecurityEventNotification", 2);
+  const types = csms.received.filter((c) => c.action === "SecurityEventNotification")
+    .map((c) => (c.params as { type: string }).type);
+  assert.deepEqual(types, ["StartupOfTheDevice", "SettingSystemTime"]);
   await stopped(h);
   assertAllValid(csms.frames);
+});
+
+for (
+  const [what, options, eventType, alert] of [
+    [
+      "a central system that only speaks TLS 1.0/1.1",
+      {
+        tlsVersions: { minVersion: "TLSv1", maxVersion: "TLSv1.1" },
+        ciphers: "DEFAULT@SECLEVEL=0",
+      },
+      "InvalidTLSVersion",
+      /fatal alert: ProtocolVersion/,
+    ],
+    [
+      "a central system without a cipher suite in common (TLS 1.2 CBC only)",
+      { tlsVersions: { maxVersion: "TLSv1.2" }, ciphers: "ECDHE-ECDSA-AES128-SHA" },
+      "InvalidTLSCipherSuite",
+      /fatal alert: HandshakeFailure/,
+    ],
+  ] as const
+) {
+  Deno.test(`profile 2: ${what} fails the handshake with ${eventType}`, async () => {
+    await withPki(async (pki) => {
+      await using csms = await TlsCsms.start({
+        tls: { cert: pki.serverCert, key: pki.serverKey, ca: pki.ca },
+        authorizations: [basic(KEY)],
+        ...options,
+      });
+      const h = makeChargePoint(wss(csms), {
+        configuration: { SecurityProfile: "2" },
+        security: { authorizationKey: KEY, certificateStore: await storeWith([pki.ca]) },
+      });
+      await h.cp.start();
+      await until(() => securityEvents(h).length > 0, "security event");
+      // Raised by the ConnectionClosed of the failed attempt, the event right after it.
+      const log = [...h.store.read(1)];
+      const raised = log.findIndex((e) =>
+        e.type === "SecurityEventOccurred" &&
+        (e.data as { eventType: string }).eventType === eventType
+      );
+      assert.ok(raised > 0, `${eventType} raised`);
+      assert.equal(log[raised - 1].type, "ConnectionClosed");
+      assert.match(securityEvents(h)[0], new RegExp(`^${eventType}: `));
+      assert.match(securityEvents(h)[0], alert);
+      assert.deepEqual(csms.requests, [], "no upgrade request got through");
+      assert.equal(h.cp.state.link, "Disconnected");
+      await stopped(h);
+    });
+  });
+}
+
+Deno.test("userinfo of csmsUrl: used for Basic auth, never in the log (ChargePointStarted, ConnectionOpened)", async () => {
+  const password = "url-password-1234";
+  await using csms = await ScriptedCsms.start({ basicAuth: { username: "CP-1", password } });
+  const h = makeChargePoint(csms.url.replace("ws://", `ws://CP-1:${password}@`));
+  await h.cp.start();
+  await csms.waitFor("StatusNotification", 3);
+  assert.equal(csms.requests[0]?.headers.authorization, basic(password));
+  const events = [...h.store.read(1)];
+  const started = events.find((e) => e.type === "ChargePointStarted")?.data as { csmsUrl: string };
+  const opened = events.find((e) => e.type === "ConnectionOpened")?.data as { url: string };
+  assert.equal(started.csmsUrl, csms.url);
+  assert.equal(opened.url, `${csms.url}/CP-1`);
+  await h.cp.stop();
+  assert.ok(!JSON.stringify(events).includes(password), "no URL password in the log");
+  assert.deepEqual(replay(h.store).frames, h.sent);
 });

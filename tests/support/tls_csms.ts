@@ -46,12 +46,15 @@ export interface TestPki {
   readonly expiredServerCert: string;
   /** Server certificate for 127.0.0.1 signed by `otherCa`, same key. */
   readonly untrustedServerCert: string;
-  /** Client certificate (CN=CP-1-factory, O=Acme) signed by `ca`. */
+  /** Client certificate (CN=CP-1-factory, O=Acme) signed by `ca`, valid 60 days. */
   readonly clientCert: string;
   /** Its key (PKCS #8). */
   readonly clientKey: string;
-  /** Signs a CSR (PEM) with `ca` for `days` days; the certificate PEM. */
-  sign(csr: string, days?: number): Promise<string>;
+  /**
+   * Signs a CSR (PEM) with `ca` (or `otherCa`) for `days` days (default 90) as a client
+   * certificate; the certificate PEM.
+   */
+  sign(csr: string, days?: number, issuer?: "ca" | "other"): Promise<string>;
 }
 
 /** Makes a {@linkcode TestPki} in a temporary directory, runs `fn`, removes the directory. */
@@ -64,7 +67,12 @@ export async function withPki(fn: (pki: TestPki) => Promise<void>): Promise<void
   }
 }
 
-async function makePki(dir: string): Promise<TestPki> {
+/**
+ * Makes the certificates of a {@linkcode TestPki} in `dir` with `openssl`: CAs valid 10 years
+ * (a test may move the charge point's clock a month or more ahead), leaf certificates for
+ * 127.0.0.1 valid 30 days, the client certificate 60 days.
+ */
+export async function makePki(dir: string): Promise<TestPki> {
   const caExt = [
     "-addext",
     "basicConstraints=critical,CA:TRUE",
@@ -81,7 +89,7 @@ async function makePki(dir: string): Promise<TestPki> {
     "-out",
     "ca.pem",
     "-days",
-    "30",
+    "3650",
     "-subj",
     "/CN=Test CPO Root/O=Acme",
     ...caExt,
@@ -96,7 +104,7 @@ async function makePki(dir: string): Promise<TestPki> {
     "-out",
     "other.pem",
     "-days",
-    "30",
+    "3650",
     "-subj",
     "/CN=Other Root",
     ...caExt,
@@ -186,7 +194,7 @@ async function makePki(dir: string): Promise<TestPki> {
     "-subj",
     "/CN=CP-1-factory/O=Acme",
   );
-  await signWith("ca", "client.csr", "client.pem", "client.ext", 30);
+  await signWith("ca", "client.csr", "client.pem", "client.ext", 60);
   const read = (f: string) => Deno.readTextFile(`${dir}/${f}`);
   let n = 0;
   return {
@@ -199,10 +207,10 @@ async function makePki(dir: string): Promise<TestPki> {
     untrustedServerCert: await read("untrusted.pem"),
     clientCert: await read("client.pem"),
     clientKey: await read("client.key"),
-    async sign(csr: string, days = 30): Promise<string> {
+    async sign(csr: string, days = 90, issuer: "ca" | "other" = "ca"): Promise<string> {
       const name = `signed${n++}`;
       await Deno.writeTextFile(`${dir}/${name}.csr`, csr);
-      await signWith("ca", `${name}.csr`, `${name}.pem`, "client.ext", days);
+      await signWith(issuer, `${name}.csr`, `${name}.pem`, "client.ext", days);
       return await read(`${name}.pem`);
     },
   };
@@ -213,8 +221,11 @@ async function makePki(dir: string): Promise<TestPki> {
 const NODE_CSMS = String.raw`
 "use strict";
 const fs = require("fs"), net = require("net"), http = require("http"), https = require("https");
-const { WebSocketServer } = require("ws");
+// ws is a dependency of ocpp-rpc (node_modules/.deno/ws@<version>): resolved from it.
+const { WebSocketServer } = require("module").createRequire(require.resolve("ocpp-rpc"))("ws");
 const o = JSON.parse(process.env.CSMS_OPTIONS);
+const replies = Object.assign({ SignCertificate: { status: "Accepted" },
+  Authorize: { idTagInfo: { status: "Accepted" } } }, o.replies || {});
 const emit = (m) => process.stdout.write(JSON.stringify(m) + "\n");
 const wss = new WebSocketServer({ noServer: true,
   handleProtocols: (offered) => (offered.has("ocpp1.6") ? "ocpp1.6" : false) });
@@ -243,10 +254,9 @@ function upgrade(tls) {
         let m; try { m = JSON.parse(text); } catch { return; }
         if (m[0] === 2) {
           const now = new Date().toISOString();
-          const replies = { BootNotification: { status: "Accepted", currentTime: now, interval: o.heartbeat ?? 300 },
-            Heartbeat: { currentTime: now }, SignCertificate: { status: "Accepted" },
-            Authorize: { idTagInfo: { status: "Accepted" } } };
-          const out = JSON.stringify([3, m[1], replies[m[2]] || {}]);
+          const times = { BootNotification: { status: "Accepted", currentTime: now, interval: o.heartbeat ?? 300 },
+            Heartbeat: { currentTime: now } };
+          const out = JSON.stringify([3, m[1], replies[m[2]] || times[m[2]] || {}]);
           emit({ event: "frame", dir: "toCp", text: out, connection: number });
           ws.send(out);
         } else if (m[0] === 3 || m[0] === 4) {
@@ -259,7 +269,8 @@ function upgrade(tls) {
   };
 }
 const tlsOptions = o.tls ? { key: o.tls.key, cert: o.tls.cert, ca: o.tls.ca, requestCert: true,
-  rejectUnauthorized: !!o.requireClientCertificate } : undefined;
+  rejectUnauthorized: !!o.requireClientCertificate,
+  ...(o.tlsVersions || {}), ...(o.ciphers ? { ciphers: o.ciphers } : {}) } : undefined;
 const plain = http.createServer((q, r) => { r.statusCode = 426; r.end(); });
 plain.on("upgrade", upgrade(false));
 const secure = tlsOptions ? https.createServer(tlsOptions, (q, r) => { r.statusCode = 426; r.end(); }) : undefined;
@@ -287,6 +298,9 @@ require("readline").createInterface({ input: process.stdin }).on("line", (line) 
     current.send(text);
   } else if (c.cmd === "close") {
     current.close(1000, "closed by test");
+  } else if (c.cmd === "respond") {
+    if (c.payload === null) delete replies[c.action]; else replies[c.action] = c.payload;
+    emit({ event: "responded", id: c.id });
   }
 }).on("close", () => process.exit(0));
 `;
@@ -323,6 +337,12 @@ export interface TlsCsmsOptions {
   readonly authorizations?: readonly string[];
   /** BootNotification interval (default 300). */
   readonly heartbeat?: number;
+  /** Answers to the charge point's CALLs by action (besides BootNotification and Heartbeat). */
+  readonly replies?: Readonly<Record<string, unknown>>;
+  /** TLS versions the server accepts (Node's `minVersion`/`maxVersion`, e.g. "TLSv1.1"). */
+  readonly tlsVersions?: { readonly minVersion?: string; readonly maxVersion?: string };
+  /** OpenSSL cipher list of the server (e.g. one the charge point does not support). */
+  readonly ciphers?: string;
 }
 
 /**
@@ -349,10 +369,11 @@ export class TlsCsms {
   port = 0;
 
   private constructor(options: TlsCsmsOptions, ready: (port: number) => void) {
-    const wsPath = new URL("../../node_modules/.deno/ws@8.23.0/node_modules", import.meta.url);
     this.#child = new Deno.Command("node", {
       args: ["-e", NODE_CSMS],
-      env: { NODE_PATH: wsPath.pathname, CSMS_OPTIONS: JSON.stringify(options) },
+      // The repository root: `require.resolve("ocpp-rpc")` finds node_modules/ocpp-rpc.
+      cwd: new URL("../../", import.meta.url).pathname,
+      env: { CSMS_OPTIONS: JSON.stringify(options) },
       stdin: "piped",
       stdout: "piped",
       stderr: "inherit",
@@ -383,6 +404,7 @@ export class TlsCsms {
         else if (m.event === "frame") this.frames.push(m);
         else if (m.event === "tlsError") this.tlsErrors.push(m.message);
         else if (m.event === "result") this.#results.get(m.id)?.(m.message);
+        else if (m.event === "responded") this.#results.get(m.id)?.([]);
       }
     }
   }
@@ -402,6 +424,16 @@ export class TlsCsms {
     const message = await within(answer, 10_000, `${action} answer`);
     if (message[0] !== 3) throw new Error(`${action}: CALLERROR ${JSON.stringify(message)}`);
     return message[2];
+  }
+
+  /** From now on answers the charge point's `action` CALLs with `payload` (`null`: the default). */
+  async respond(action: string, payload: unknown): Promise<void> {
+    const id = this.#nextId++;
+    const done = new Promise<unknown[]>((resolve) => this.#results.set(id, resolve));
+    await this.#writer.write(
+      new TextEncoder().encode(JSON.stringify({ cmd: "respond", id, action, payload }) + "\n"),
+    );
+    await within(done, 10_000, `respond ${action}`);
   }
 
   /** CALLs of `action` the charge point sent. */
