@@ -97,7 +97,13 @@ export {
   parseJsonl,
   type Redact,
 } from "./core/jsonl.ts";
-export type { Logger } from "./core/logger.ts";
+export {
+  DEFAULT_LOG_RING_LINES,
+  type Logger,
+  type LogLine,
+  LogRing,
+  silentLogger,
+} from "./core/logger.ts";
 export type { EventOutcome, Plugin, PluginContext } from "./core/plugin.ts";
 export type {
   DiagnosticsRequest,

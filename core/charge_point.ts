@@ -13,7 +13,6 @@ import {
 } from "../events/mod.ts";
 import {
   DIAGNOSTICS_STATUSES,
-  FIRMWARE_STATUSES,
   type Reason,
   SIGNED_FIRMWARE_STATUSES,
   UPLOAD_LOG_STATUSES,
@@ -26,7 +25,7 @@ import { type ChargePointStatus, reportedStatus } from "./connector_fsm.ts";
 import { InvalidArgumentError, StateError, StorageError } from "./errors.ts";
 import { EventLog } from "./event_log.ts";
 import type { EventStore } from "./event_store.ts";
-import { type Logger, silentLogger } from "./logger.ts";
+import { type Logger, LogRing, silentLogger } from "./logger.ts";
 import type { EventOutcome, Plugin, PluginContext } from "./plugin.ts";
 import { SqliteEventStore } from "./sqlite_event_store.ts";
 import { initialState, type State } from "./state.ts";
@@ -40,6 +39,7 @@ import type { CertificateCallbacks } from "./security/certificate_callbacks.ts";
 import { currentProfile, type SecurityProfileNumber } from "./security/profile.ts";
 import { checkEvent } from "../events/mod.ts";
 import { knownParent, type ReservationCheck, reservationCheck } from "./reservations.ts";
+import { PLAIN_FIRMWARE_STATUSES } from "./requests/transfer_status.ts";
 import type { DiagnosticsRequest, DiagnosticsUploadReply } from "./requests/get_diagnostics.ts";
 import type { LogRequest, LogUploadReply } from "./requests/get_log.ts";
 import type { FirmwareUpdateRequest } from "./requests/update_firmware.ts";
@@ -411,7 +411,8 @@ export class ChargePoint {
   readonly #ownsStore: boolean;
   readonly #log: EventLog;
   readonly #clock: Clock;
-  readonly #logger: Logger;
+  /** The user's logger, wrapped: the last lines are kept for diagnostics (see `logger.ts`). */
+  readonly #logger: LogRing;
   readonly #transport: Transport;
   /** Secrets, TLS material and the certificate callbacks (see `security/connection_security.ts`). */
   readonly #security: ConnectionSecurity;
@@ -426,6 +427,7 @@ export class ChargePoint {
   #early = new Map<string, Answer>();
   #returns = new Map<string, unknown>();
   #pluginListeners: {
+    plugin: string;
     listener: (e: RecordedEvent, outcome: EventOutcome) => void | Promise<void>;
     types?: ReadonlySet<string>;
   }[] = [];
@@ -458,7 +460,10 @@ export class ChargePoint {
     }
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
-    this.#logger = options.logger ?? silentLogger;
+    this.#logger = new LogRing(
+      options.logger ?? silentLogger,
+      () => this.#clock.now() + this.#state.timeOffsetMs,
+    );
     this.#transport = options.transport ?? webSocketTransport();
     this.#ownsStore = options.store === undefined;
     this.#store = options.store ?? new SqliteEventStore(`data/${options.chargePointId}.sqlite`);
@@ -793,8 +798,9 @@ export class ChargePoint {
 
   /** Firmware status: requestId -1 → FirmwareStatusNotification, else SignedFirmwareStatusNotification. */
   onFirmwareUpdateStatusNotification(requestId: number, status: string): void {
+    // -1: also the steps FirmwareStatusNotification cannot carry (recorded, not sent).
     const allowed: readonly string[] = requestId === -1
-      ? FIRMWARE_STATUSES
+      ? PLAIN_FIRMWARE_STATUSES
       : SIGNED_FIRMWARE_STATUSES;
     if (!allowed.includes(status)) {
       throw new InvalidArgumentError("status", status, `must be one of ${allowed.join(", ")}`);
@@ -1036,14 +1042,20 @@ export class ChargePoint {
       try {
         const r = p.listener(recorded, outcome);
         if (r instanceof Promise) {
-          r.catch((error: unknown) =>
-            this.#logger.error(`plugin listener failed on event ${recorded.seq}`, { error })
-          );
+          r.catch((error: unknown) => this.#pluginFailed(p.plugin, recorded, error));
         }
       } catch (error) {
-        this.#logger.error(`plugin listener failed on event ${recorded.seq}`, { error });
+        this.#pluginFailed(p.plugin, recorded, error);
       }
     }
+  }
+
+  /** A plugin listener threw or rejected: reported (the plugin still gets the next events). */
+  #pluginFailed(plugin: string, event: RecordedEvent, error: unknown): void {
+    this.#logger.error(
+      `plugin listener failed on event ${event.seq} (${event.type}): plugin ${plugin}`,
+      { plugin, seq: event.seq, type: event.type, error },
+    );
   }
 
   #perform(effects: Effects): void {
@@ -1381,6 +1393,7 @@ export class ChargePoint {
         this.onSecurityEvent(eventType, techInfo, critical),
       subscribe: (listener, options) => {
         const entry = {
+          plugin: name,
           listener,
           ...opt({ types: options?.types === undefined ? undefined : new Set(options.types) }),
         };
@@ -1390,6 +1403,17 @@ export class ChargePoint {
         };
       },
       connectorStatus: (connector) => this.connectorStatus(connector),
+      timeOffsetMs: () => this.#state.timeOffsetMs,
+      isRegistered: () => this.#state.registration === "Accepted",
+      logLines: () => this.#logger.lines(),
+      providesCallback: (callback) => this.#provided.get(callback)?.plugin === name,
+      holdConnectorsForFirmware: (hold) => {
+        if (typeof hold !== "boolean") {
+          throw new InvalidArgumentError("hold", hold, "must be a boolean");
+        }
+        this.#requireRunning();
+        this.#append("FirmwareInstallHoldChanged", { hold });
+      },
       raiseSecurityEvent: (eventType, techInfo, critical) => {
         try {
           this.onSecurityEvent(eventType, techInfo, critical);

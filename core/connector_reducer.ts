@@ -19,6 +19,7 @@ import { sampleTimer, transactionData, transactionStarted } from "./metering.ts"
 import { isCritical } from "../core/security_events.ts";
 import { boolKey } from "./configuration.ts";
 import { consumeReservation, forgetReservationOn } from "./reservations.ts";
+import { firmwareStatusChanged } from "./requests/transfer_status.ts";
 
 // Metering (periodic, clock-aligned, transaction data) lives in `metering.ts`.
 export { armSampling, sampleTimer } from "./metering.ts";
@@ -348,15 +349,9 @@ export function reduceHandler(d: Draft, event: HandlerEvent): void {
     }
     case "FirmwareUpdateStatusChanged": {
       const { requestId, status } = event.data;
-      if (requestId === -1) {
-        d.set({ firmwareStatus: status });
-        sendNormal(d, "FirmwareStatusNotification", { status });
-      } else {
-        d.set({ signedFirmwareStatus: { requestId, status } });
-        sendNormal(d, "SignedFirmwareStatusNotification", { status, requestId });
-        if (status === "InvalidSignature") {
-          raiseSecurityEvent(d, "InvalidFirmwareSignature", `firmware update request ${requestId}`);
-        }
+      firmwareStatusChanged(d, requestId, status); // see requests/transfer_status.ts
+      if (requestId !== -1 && status === "InvalidSignature") {
+        raiseSecurityEvent(d, "InvalidFirmwareSignature", `firmware update request ${requestId}`);
       }
       if (status === "Installed") {
         raiseSecurityEvent(d, "FirmwareUpdated", "Firmware update was installed");

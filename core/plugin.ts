@@ -5,7 +5,7 @@
  */
 import type { RecordedEvent } from "../events/envelope.ts";
 import type { Clock } from "./clock.ts";
-import type { Logger } from "./logger.ts";
+import type { Logger, LogLine } from "./logger.ts";
 import type { ChargePointStatus } from "./connector_fsm.ts";
 import type { ChargePointCallbacks } from "./charge_point.ts";
 
@@ -68,6 +68,36 @@ export interface PluginContext {
   onFirmwareUpdateStatusNotification(requestId: number, status: string): void;
   /** A security event, exactly as the firmware's `onSecurityEvent` (throws like it). */
   onSecurityEvent(eventType: string, techInfo?: string, critical?: boolean): void;
+  /**
+   * The central system's time minus the charge point's clock, in ms (learnt from the
+   * BootNotification and Heartbeat answers; 0 before). `clock.now() + timeOffsetMs()` is the
+   * central system's time, in which its requests give times (retrieveDate, log windows, ...).
+   */
+  timeOffsetMs(): number;
+  /**
+   * Whether the central system accepted the BootNotification: only then are notifications such
+   * as FirmwareStatusNotification sent (before, they are dropped).
+   */
+  isRegistered(): boolean;
+  /**
+   * The library's recent log lines (what it wrote to its logger, plugins included), oldest first:
+   * a bounded memory (the last 2000 lines), time-stamped on the central system's clock.
+   */
+  logLines(): readonly LogLine[];
+  /**
+   * Whether the charge point uses this plugin's implementation of `name` (provided during setup,
+   * and the firmware does not provide its own). Settled once every plugin is set up, e.g. when
+   * `ChargePointStarted` arrives; false during setup.
+   */
+  providesCallback(name: keyof ChargePointCallbacks): boolean;
+  /**
+   * Holds the connectors for a firmware installation (`true`) or releases them (`false`), as an
+   * event of the log (`FirmwareInstallHoldChanged`): every operative connector becomes
+   * Unavailable, at once when free, when its transaction ends otherwise; the release makes
+   * exactly those operative again. The hold survives a restart. Throws like a handler when the
+   * charge point is not running.
+   */
+  holdConnectorsForFirmware(hold: boolean): void;
 }
 
 /**

@@ -186,7 +186,10 @@ export interface State {
   readonly timeOffsetMs: number;
   /** Last DiagnosticsStatusNotification status. */
   readonly diagnosticsStatus: string;
-  /** Last FirmwareStatusNotification status. */
+  /**
+   * Last status of an UpdateFirmware (also the steps FirmwareStatusNotification cannot carry,
+   * e.g. `DownloadScheduled`; see `requests/transfer_status.ts`).
+   */
   readonly firmwareStatus: string;
   /** Last LogStatusNotification. */
   readonly logStatus: { readonly requestId: number; readonly status: string } | undefined;
@@ -194,6 +197,11 @@ export interface State {
   readonly signedFirmwareStatus:
     | { readonly requestId: number; readonly status: string }
     | undefined;
+  /**
+   * Connectors made inoperative for a firmware installation, to make operative again after it
+   * (`FirmwareInstallHoldChanged`, see `requests/update_firmware.ts`); undefined: no hold.
+   */
+  readonly firmwareHold: readonly number[] | undefined;
   /** How long to wait for a CALLRESULT, in ms. */
   readonly responseTimeoutMs: number;
   /** Callbacks whose results are awaited, by callback reference. */
@@ -229,6 +237,11 @@ export interface State {
    * `security/replayed_answers.ts`): another answer to one of them is a replay.
    */
   readonly answeredIds: readonly string[];
+  /**
+   * The outbox dropped CALLs at `MessageQueueSizeThreshold` and `MemoryExhaustion` was raised;
+   * false again once a CALL is added below the threshold (see `outbox.ts`).
+   */
+  readonly outboxFull: boolean;
 }
 
 /**
@@ -277,6 +290,7 @@ export function initialState(): State {
     firmwareStatus: "Idle",
     logStatus: undefined,
     signedFirmwareStatus: undefined,
+    firmwareHold: undefined,
     responseTimeoutMs: 30_000,
     pendingCallbacks: {},
     reservations: {},
@@ -287,5 +301,6 @@ export function initialState(): State {
     pendingReset: undefined,
     securityTransition: undefined,
     answeredIds: [],
+    outboxFull: false,
   };
 }

@@ -41,6 +41,8 @@ import {
 import { continuePendingReset, resetWaitElapsed, TIMER_RESET } from "./requests/reset.ts";
 import { authorizeRequested, settleAuthorizations } from "./authorization.ts";
 import { checkEnergyOnInvalidId } from "./invalid_id.ts";
+import { holdForFirmwareInstall } from "./requests/update_firmware.ts";
+import { restartedTransferStatus } from "./requests/transfer_status.ts";
 import {
   isSecurityTimer,
   securityClosed,
@@ -186,6 +188,8 @@ function start(d: Draft, data: EventData<"ChargePointStarted">): void {
     pendingCallbacks: {},
     // The process restarted: a reset that was waiting is done (or moot).
     pendingReset: undefined,
+    // Uploads and updates going on are reported again by whoever resumes them.
+    ...restartedTransferStatus(),
   });
   // Transactions of sessions the firmware does not resume end with reason PowerLoss.
   stopUnresumedTransactions(d, previous, data.resumeSessionIds);
@@ -341,6 +345,9 @@ function reduce(d: Draft, event: ChargePointEvent): void {
       return;
     case "DataTransferRequested":
       sendNormal(d, "DataTransfer", { ...event.data }, d.eventId);
+      return;
+    case "FirmwareInstallHoldChanged":
+      holdForFirmwareInstall(d, event.data.hold);
       return;
     default:
       reduceHandler(d, event as HandlerEvent);

@@ -131,6 +131,8 @@ export const handlerEventSchemas = {
     /** true when the library raised it itself (not `onSecurityEvent`). */
     internal: z.boolean().optional(),
   }),
+  /** A plugin holds the connectors for a firmware installation (or releases them). */
+  FirmwareInstallHoldChanged: z.strictObject({ hold: z.boolean() }),
   AvailabilityChangeRequested: z.strictObject({
     connectorId: connector,
     type: z.enum(["Inoperative", "Operative"]),

@@ -2,16 +2,18 @@
  * The `diagnosticsUpload` plugin: provides the `uploadDiagnostics` (GetDiagnostics) and
  * `uploadLogs` (GetLog) callbacks, unless the firmware provides them itself.
  *
- * On a request it collects the requested time window into a gzipped tar archive and uploads it
- * to the given location over HTTP(S) (PUT to `<location>/<fileName>`, or a multipart POST) or
- * FTP/FTPS (into the location directory), see `file_transfer.ts`:
+ * On a request it collects the requested time window (central system time, as the request gives
+ * it: the charge point's times are shifted by `ctx.timeOffsetMs()`) into a gzipped tar archive
+ * and uploads it to the given location over HTTP(S) (PUT to `<location>/<fileName>`, or a
+ * multipart POST) or FTP/FTPS (into the location directory), see `file_transfer.ts`:
  *
  * - GetDiagnostics and GetLog `DiagnosticsLog`: `events.jsonl`, the events of the event log whose
- *   time (`at`) is in the window (secrets redacted), and `security.jsonl`, the security log
- *   entries (of the `securityLog` plugin's file) in the window;
+ *   time is in the window (secrets redacted), `library-log.jsonl`, the library's own log lines
+ *   of the window (`ctx.logLines()`, a bounded memory of the last lines), and `security.jsonl`,
+ *   the security log entries (of the `securityLog` plugin's file) in the window;
  * - GetLog `SecurityLog`: `security.jsonl` only;
- * - every archive has a `manifest.json` (charge point, log type, window, counts) and the files
- *   of the `extraFiles` option (the firmware's own logs).
+ * - every archive has a `manifest.json` (charge point, log type, window, time offset, counts) and
+ *   the files of the `extraFiles` option (the firmware's own logs).
  *
  * Progress goes through `onLogStatusNotification`: DiagnosticsStatusNotification (`Uploading`,
  * `Uploaded`, `UploadFailed`) for GetDiagnostics, LogStatusNotification with the request's id
@@ -19,9 +21,14 @@
  * `BadMessage`) for GetLog. `Uploading` is reported at every attempt. A failure the server
  * gives as permanent (permission, unsupported operation, bad message) is not retried; others are
  * retried `retries` times, `retryInterval` seconds apart (on the plugin's clock). A new request
- * cancels the upload going on (GetLog then answers `AcceptedCanceled`). A location that is not an
- * `http(s)://` or `ftp(s)://` URL: GetDiagnostics answers without a `fileName` and GetLog
- * `Rejected`.
+ * cancels the upload going on (GetLog then answers `AcceptedCanceled`; an upload of the other
+ * kind cancelled so is reported failed). A location that is not an `http(s)://` or `ftp(s)://`
+ * URL: GetDiagnostics answers without a `fileName` and GetLog `Rejected`.
+ *
+ * After a restart, an upload the previous process accepted and did not finish (found in the
+ * event log) is attempted again, with the same file name, once the central system accepted the
+ * BootNotification, if its retries allow (each `Uploading` reported was an attempt); else its
+ * failure is reported.
  *
  * @module
  */
@@ -32,6 +39,14 @@ import type { LogRequest } from "../core/requests/get_log.ts";
 import { redactSecrets } from "../core/secrets.ts";
 import { readSecurityLog } from "./security_log.ts";
 import { TransferError, type TransferFailure, transferUrl, uploadFile } from "./file_transfer.ts";
+import {
+  type AcceptedRequest,
+  csmsNow,
+  lastAcceptedRequest,
+  opt,
+  pause,
+  whenRegistered,
+} from "./jobs.ts";
 
 /**
  * A file put into the archive.
@@ -50,7 +65,8 @@ export interface ArchiveFile {
 }
 
 /**
- * What an upload collects: the log type and the time window (RFC 3339, both ends included).
+ * What an upload collects: the log type and the time window (RFC 3339, central system time, both
+ * ends included).
  *
  * @example
  * ```ts
@@ -79,6 +95,8 @@ export interface LogWindow {
 export interface DiagnosticsUploadOptions {
   /** PEM roots trusted for HTTPS/FTPS uploads (default: the system's). */
   readonly caCerts?: readonly string[];
+  /** Ports of `ftps://` locations with implicit TLS (default `[990]`). */
+  readonly implicitFtpsPorts?: readonly number[];
   /** HTTP method of uploads (default `PUT`). */
   readonly httpMethod?: "PUT" | "POST";
   /** The `securityLog` plugin's file (default `data/<chargePointId>/security.log`, its default). */
@@ -104,6 +122,8 @@ interface Job {
   readonly window: LogWindow;
   readonly retries: number;
   readonly retryIntervalMs: number;
+  /** Attempts made already (before a restart). */
+  readonly attemptsMade: number;
   readonly abort: AbortController;
 }
 
@@ -126,10 +146,29 @@ export function diagnosticsUpload(options: DiagnosticsUploadOptions = {}): Plugi
       let current: Job | undefined;
       /**
        * One entry per call of a provided callback, in call order: its job starts once the
-       * callback's `CallbackCompleted` is folded (the answer is then on the wire).
+       * callback's `CallbackCompleted` is folded (the answer is then on the wire). `replaced` is
+       * the upload it cancelled.
        */
-      const starting: { callback: string; job?: Job }[] = [];
+      const starting: { callback: string; job?: Job; replaced?: Job }[] = [];
       const timers = new Set<number>();
+      const stops: (() => void)[] = [];
+      // What the previous process left: the last accepted upload.
+      const past = lastAcceptedRequest(ctx.readEvents(1), {
+        actions: { uploadDiagnostics: "GetDiagnostics", uploadLogs: "GetLog" },
+        accepted: (callback, result) => {
+          const r = (typeof result === "object" && result !== null ? result : {}) as Record<
+            string,
+            unknown
+          >;
+          return callback === "uploadDiagnostics"
+            ? typeof r.fileName === "string"
+            : (r.status === "Accepted" || r.status === "AcceptedCanceled") &&
+              typeof r.filename === "string";
+        },
+        statusEvent: "LogStatusChanged",
+        requestId: (callback, payload) =>
+          callback === "uploadDiagnostics" ? -1 : Number(payload.requestId),
+      }).request;
 
       const newJob = (
         requestId: number,
@@ -137,23 +176,33 @@ export function diagnosticsUpload(options: DiagnosticsUploadOptions = {}): Plugi
         window: LogWindow,
         retries: number | undefined,
         retryInterval: number | undefined,
+        fileName?: string,
+        attemptsMade = 0,
       ): Job => ({
         requestId,
         location,
-        fileName: archiveName(ctx.chargePointId, window.logType, requestId, ctx.clock.now()),
+        fileName: fileName ??
+          archiveName(ctx.chargePointId, window.logType, requestId, csmsNow(ctx)),
         window,
         retries: Math.max(0, retries ?? options.retries ?? 2),
         retryIntervalMs: Math.max(0, retryInterval ?? options.retryIntervalS ?? 60) * 1000,
+        attemptsMade,
         abort: new AbortController(),
       });
-      /** Cancels the upload going on; true if there was one. */
-      const cancelCurrent = (): boolean => {
+      /** Cancels the upload going on; returns it if there was one. */
+      const cancelCurrent = (): Job | undefined => {
         const job = current;
         current = undefined;
         for (const s of starting) s.job?.abort.abort();
-        if (job === undefined || job.abort.signal.aborted) return false;
+        if (job === undefined || job.abort.signal.aborted) return undefined;
         job.abort.abort();
-        return true;
+        return job;
+      };
+      const start = (job: Job): void => {
+        current = job;
+        run(ctx, options, job, timers).finally(() => {
+          if (current === job) current = undefined;
+        });
       };
 
       ctx.provideCallback("uploadDiagnostics", (request: DiagnosticsRequest) => {
@@ -162,7 +211,7 @@ export function diagnosticsUpload(options: DiagnosticsUploadOptions = {}): Plugi
           starting.push({ callback: "uploadDiagnostics" });
           return {};
         }
-        cancelCurrent();
+        const replaced = cancelCurrent();
         const job = newJob(
           -1,
           request.location,
@@ -173,7 +222,7 @@ export function diagnosticsUpload(options: DiagnosticsUploadOptions = {}): Plugi
           request.retries,
           request.retryInterval,
         );
-        starting.push({ callback: "uploadDiagnostics", job });
+        starting.push({ callback: "uploadDiagnostics", job, ...opt({ replaced }) });
         return { fileName: job.fileName };
       });
 
@@ -183,7 +232,7 @@ export function diagnosticsUpload(options: DiagnosticsUploadOptions = {}): Plugi
           starting.push({ callback: "uploadLogs" });
           return { status: "Rejected" };
         }
-        const canceled = cancelCurrent();
+        const replaced = cancelCurrent();
         const job = newJob(
           request.requestId,
           request.log.remoteLocation,
@@ -194,26 +243,46 @@ export function diagnosticsUpload(options: DiagnosticsUploadOptions = {}): Plugi
           request.retries,
           request.retryInterval,
         );
-        starting.push({ callback: "uploadLogs", job });
-        return { status: canceled ? "AcceptedCanceled" : "Accepted", filename: job.fileName };
+        starting.push({ callback: "uploadLogs", job, ...opt({ replaced }) });
+        return {
+          status: replaced === undefined ? "Accepted" : "AcceptedCanceled",
+          filename: job.fileName,
+        };
       });
 
-      const stop = ctx.subscribe((event) => {
+      stops.push(ctx.subscribe((event) => {
         const data = event.data as { callback: string; ok: boolean };
         const index = starting.findIndex((s) => s.callback === data.callback);
         if (index < 0) return; // the firmware's own callback, or cancelled
-        const [{ job }] = starting.splice(index, 1);
+        const [{ job, replaced }] = starting.splice(index, 1);
         if (job === undefined || !data.ok || job.abort.signal.aborted) return;
-        current = job;
-        // The answer is on the wire now: the statuses follow it.
-        run(ctx, options, job, timers).finally(() => {
-          if (current === job) current = undefined;
-        });
-      }, { types: ["CallbackCompleted"] });
+        // The answer is on the wire now: the statuses follow it. A cancelled upload of the other
+        // kind would otherwise stay Uploading for the central system: it failed.
+        if (replaced !== undefined && (replaced.requestId === -1) !== (job.requestId === -1)) {
+          report(ctx, replaced, "Cancelled");
+        }
+        start(job);
+      }, { types: ["CallbackCompleted"] }));
+
+      // After a restart: attempt again what the previous process left, once registered.
+      stops.push(ctx.subscribe(() => {
+        stops.push(whenRegistered(ctx, () => {
+          if (current !== undefined || starting.length > 0) return; // a new request replaced it
+          const job = pastJob(ctx, past, newJob);
+          if (job === undefined) return;
+          if (job.attemptsMade > job.retries) {
+            ctx.logger.warn(`${describe(job)}: no attempt left after the restart`);
+            report(ctx, job, "Failed");
+            return;
+          }
+          ctx.logger.info(`${describe(job)}: attempted again after a restart`);
+          start(job);
+        }));
+      }, { types: ["ChargePointStarted"] }));
 
       return {
         [Symbol.dispose]() {
-          stop();
+          for (const stop of stops) stop();
           cancelCurrent();
           for (const t of timers) ctx.clock.clearTimer(t);
           timers.clear();
@@ -221,6 +290,57 @@ export function diagnosticsUpload(options: DiagnosticsUploadOptions = {}): Plugi
       };
     },
   };
+}
+
+/** The unfinished upload of the previous process, as a job (same file name), if any. */
+function pastJob(
+  ctx: PluginContext,
+  past: AcceptedRequest | undefined,
+  newJob: (
+    requestId: number,
+    location: string,
+    window: LogWindow,
+    retries: number | undefined,
+    retryInterval: number | undefined,
+    fileName?: string,
+    attemptsMade?: number,
+  ) => Job,
+): Job | undefined {
+  if (past === undefined || !ctx.providesCallback(past.callback as "uploadLogs")) return undefined;
+  const last = past.statuses.at(-1);
+  if (last !== undefined && last !== "Uploading") return undefined; // it ended
+  const p = past.payload;
+  const result = past.result as Record<string, unknown>;
+  const str = (v: unknown) => typeof v === "string" ? v : undefined;
+  const num = (v: unknown) => typeof v === "number" ? v : undefined;
+  const attempts = past.statuses.filter((s) => s === "Uploading").length;
+  if (past.callback === "uploadDiagnostics") {
+    return newJob(
+      -1,
+      str(p.location) ?? "",
+      { logType: "Diagnostics", ...opt({ from: str(p.startTime), to: str(p.stopTime) }) },
+      num(p.retries),
+      num(p.retryInterval),
+      str(result.fileName),
+      attempts,
+    );
+  }
+  const log = (typeof p.log === "object" && p.log !== null ? p.log : {}) as Record<
+    string,
+    unknown
+  >;
+  return newJob(
+    past.requestId,
+    str(log.remoteLocation) ?? "",
+    {
+      logType: p.logType === "SecurityLog" ? "SecurityLog" : "DiagnosticsLog",
+      ...opt({ from: str(log.oldestTimestamp), to: str(log.latestTimestamp) }),
+    },
+    num(p.retries),
+    num(p.retryInterval),
+    str(result.filename),
+    attempts,
+  );
 }
 
 /** One upload: archive, then attempts until uploaded, a permanent failure or no retry left. */
@@ -239,7 +359,7 @@ async function run(
     if (!signal.aborted) report(ctx, job, "Failed");
     return;
   }
-  for (let attempt = 0;; attempt++) {
+  for (let attempt = job.attemptsMade;; attempt++) {
     if (signal.aborted) return;
     report(ctx, job, "Uploading");
     try {
@@ -247,7 +367,11 @@ async function run(
         clock: ctx.clock,
         timeoutMs: options.timeoutMs ?? 120_000,
         signal,
-        ...opt({ caCerts: options.caCerts, httpMethod: options.httpMethod }),
+        ...opt({
+          caCerts: options.caCerts,
+          httpMethod: options.httpMethod,
+          implicitFtpsPorts: options.implicitFtpsPorts,
+        }),
       });
       if (signal.aborted) return;
       ctx.logger.info(`${describe(job)}: uploaded to ${where}`);
@@ -294,30 +418,10 @@ function report(
   }
 }
 
-/** Waits `ms` on the plugin's clock; resolves early when cancelled. */
-function pause(
-  ctx: PluginContext,
-  ms: number,
-  signal: AbortSignal,
-  timers: Set<number>,
-): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      ctx.clock.clearTimer(handle);
-      timers.delete(handle);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const handle = ctx.clock.setTimer(done, ms);
-    timers.add(handle);
-    signal.addEventListener("abort", done, { once: true });
-  });
-}
-
-function inWindow(time: string, window: LogWindow): boolean {
-  const t = Date.parse(time);
-  if (window.from !== undefined && t < Date.parse(window.from)) return false;
-  if (window.to !== undefined && t > Date.parse(window.to)) return false;
+/** Whether `time` (ms, central system time) is in the window. */
+function inWindow(time: number, window: LogWindow): boolean {
+  if (window.from !== undefined && time < Date.parse(window.from)) return false;
+  if (window.to !== undefined && time > Date.parse(window.to)) return false;
   return true;
 }
 
@@ -328,31 +432,48 @@ async function buildArchive(
   window: LogWindow,
 ): Promise<Uint8Array> {
   const files: ArchiveFile[] = [];
+  // Event times are the charge point's; the window is the central system's.
+  const offset = ctx.timeOffsetMs();
   let events = 0;
+  let libraryLogLines = 0;
   if (window.logType !== "SecurityLog") {
     let text = "";
     for (const event of ctx.readEvents(1)) {
-      if (!inWindow(event.at, window)) continue;
+      if (!inWindow(Date.parse(event.at) + offset, window)) continue;
       text += JSON.stringify(redactSecrets(event as RecordedEvent)) + "\n";
       events++;
     }
     files.push({ name: "events.jsonl", data: text });
+    const lines = ctx.logLines().filter((l) => inWindow(Date.parse(l.at), window));
+    libraryLogLines = lines.length;
+    files.push({
+      name: "library-log.jsonl",
+      data: lines.map((l) => JSON.stringify(l) + "\n").join(""),
+    });
   }
   const path = options.securityLogPath ?? `data/${ctx.chargePointId}/security.log`;
-  const entries = readSecurityLog(path, options.securityLogMaxFiles ?? 5)
-    .filter((e) => inWindow(e.timestamp, window));
+  let unreadable = 0;
+  const entries = readSecurityLog(path, options.securityLogMaxFiles ?? 5, () => unreadable++)
+    .filter((e) => inWindow(Date.parse(e.timestamp), window));
+  if (unreadable > 0) {
+    ctx.logger.warn(`${unreadable} unreadable security log line(s) skipped (${path})`);
+  }
   files.push({
     name: "security.jsonl",
     data: entries.map((e) => JSON.stringify(e) + "\n").join(""),
   });
   const extra = await options.extraFiles?.(window) ?? [];
+  const now = csmsNow(ctx);
   const manifest = {
     chargePointId: ctx.chargePointId,
     logType: window.logType,
     ...opt({ from: window.from, to: window.to }),
-    createdAt: new Date(ctx.clock.now()).toISOString(),
+    createdAt: new Date(now).toISOString(),
+    timeOffsetMs: offset,
     events,
+    ...(window.logType === "SecurityLog" ? {} : { libraryLogLines }),
     securityLogEntries: entries.length,
+    ...(unreadable > 0 ? { securityLogUnreadableLines: unreadable } : {}),
     files: [...files, ...extra].map((f) => f.name),
   };
   return await gzip(
@@ -360,7 +481,7 @@ async function buildArchive(
       { name: "manifest.json", data: JSON.stringify(manifest, null, 2) + "\n" },
       ...files,
       ...extra,
-    ], ctx.clock.now()),
+    ], now),
   );
 }
 
@@ -424,13 +545,4 @@ async function gzip(data: Uint8Array): Promise<Uint8Array> {
     new CompressionStream("gzip"),
   );
   return new Uint8Array(await new Response(stream).arrayBuffer());
-}
-
-/** Copies the defined entries of `o`. */
-function opt<T extends Record<string, unknown>>(o: T): Partial<T> {
-  const out: Partial<T> = {};
-  for (const [k, v] of Object.entries(o)) {
-    if (v !== undefined) (out as Record<string, unknown>)[k] = v;
-  }
-  return out;
 }

@@ -6,14 +6,16 @@
  *   a `POST` of `multipart/form-data` (field `file`) to the location itself; a download is a
  *   `GET`. Credentials in the URL become a Basic `Authorization` header. `caCerts` are the roots
  *   trusted for HTTPS (`Deno.createHttpClient`).
- * - `ftp://`, `ftps://` (explicit TLS, `AUTH TLS`; implicit TLS when the port is 990): passive
+ * - `ftp://`, `ftps://` (explicit TLS, `AUTH TLS`; implicit TLS on port 990 or the ports of
+ *   `implicitFtpsPorts`): passive
  *   mode with `basic-ftp`; user and password from the URL (default anonymous). An upload goes
  *   into the directory of the location path, a download fetches the location path.
  *
  * Failures are {@linkcode TransferError}s whose `kind` tells what the server said: the spec's
  * `PermissionDenied` (HTTP 401/403/407, FTP 530/532/550/553), `NotSupportedOperation` (HTTP
  * 405/501, FTP 502/504), `BadMessage` (HTTP 400, FTP 500/501/503) are `permanent` (retrying
- * cannot help); anything else (timeouts, connection errors, 5xx, ...) is `Failed`.
+ * cannot help); anything else (timeouts, connection errors, 5xx, ...) is `Failed`. A 550 answer
+ * to the RETR of a download (no such file, e.g. not published yet) is `Failed` too: retried.
  *
  * @module
  */
@@ -87,6 +89,11 @@ export interface TransferOptions {
   readonly maxBytes?: number;
   /** HTTP method of uploads (default `PUT`). */
   readonly httpMethod?: "PUT" | "POST";
+  /**
+   * Ports of `ftps://` locations that speak implicit TLS (TLS from the first byte) rather than
+   * explicit `AUTH TLS` (default `[990]`).
+   */
+  readonly implicitFtpsPorts?: readonly number[];
 }
 
 /** The URL schemes the transfers support. */
@@ -308,20 +315,22 @@ function ftpFailure(code: number): TransferFailure {
   return "Failed";
 }
 
-type FtpClient = InstanceType<Awaited<ReturnType<typeof loadBasicFtp>>["Client"]>;
+type FtpModule = Awaited<ReturnType<typeof loadBasicFtp>>;
+type FtpClient = InstanceType<FtpModule["Client"]>;
 
 async function withFtp<T>(
   url: URL,
   options: TransferOptions,
   signal: AbortSignal,
-  work: (client: FtpClient) => Promise<T>,
+  work: (client: FtpClient, ftp: FtpModule) => Promise<T>,
 ): Promise<T> {
   const ftp = await loadBasicFtp();
   const client = new ftp.Client(options.timeoutMs);
   const abort = () => client.close();
   signal.addEventListener("abort", abort, { once: true });
   try {
-    const secure = url.protocol === "ftps:" ? (url.port === "990" ? "implicit" : true) : false;
+    const implicit = (options.implicitFtpsPorts ?? [990]).includes(Number(url.port || 21));
+    const secure = url.protocol === "ftps:" ? (implicit ? "implicit" : true) : false;
     await client.access({
       host: url.hostname.replace(/^\[|\]$/g, ""),
       port: url.port === "" ? (secure === "implicit" ? 990 : 21) : Number(url.port),
@@ -330,7 +339,7 @@ async function withFtp<T>(
       secure,
       ...(options.caCerts === undefined ? {} : { secureOptions: { ca: [...options.caCerts] } }),
     });
-    return await work(client);
+    return await work(client, ftp);
   } catch (error) {
     if (error instanceof ftp.FTPError) {
       throw new TransferError(ftpFailure(error.code), `FTP ${error.message}`, { cause: error });
@@ -362,7 +371,7 @@ function ftpDownload(
   options: TransferOptions,
   signal: AbortSignal,
 ): Promise<Uint8Array> {
-  return withFtp(url, options, signal, async (client) => {
+  return withFtp(url, options, signal, async (client, ftp) => {
     const chunks: Uint8Array[] = [];
     let size = 0;
     const sink = new Writable({
@@ -376,7 +385,17 @@ function ftpDownload(
         done();
       },
     });
-    await client.downloadTo(sink, decodeURIComponent(url.pathname));
+    const path = decodeURIComponent(url.pathname);
+    try {
+      await client.downloadTo(sink, path);
+    } catch (error) {
+      // 550 to RETR: the file is not there (yet). It may be published later, so it is retried,
+      // unlike a 550 that refuses a login or a directory.
+      if (error instanceof ftp.FTPError && error.code === 550) {
+        throw new TransferError("Failed", `FTP ${error.message} (RETR ${path})`, { cause: error });
+      }
+      throw error;
+    }
     return concat(chunks, size);
   });
 }

@@ -8,23 +8,30 @@
  * (the core then raises `InvalidFirmwareSigningCertificate`); `AcceptedCanceled` when it replaces an
  * update not yet installing (which is cancelled), `Rejected` while one installs; else `Accepted`.
  *
- * Then, reported through `onFirmwareUpdateStatusNotification` (requestId -1:
- * FirmwareStatusNotification, which has no status for the steps marked *signed*):
+ * Then, reported through `onFirmwareUpdateStatusNotification` (requestId -1 for UpdateFirmware:
+ * FirmwareStatusNotification carries only the 1.6 statuses, the core records the others for
+ * ExtendedTriggerMessage); times of the request are the central system's (`ctx.timeOffsetMs()`):
  *
- * 1. `DownloadScheduled` (*signed*) and a wait on the plugin's clock until `retrieveDate(Time)`;
+ * 1. `DownloadScheduled` and a wait on the plugin's clock until `retrieveDate(Time)`;
  * 2. `Downloading`; a failed download is retried `retries` times `retryInterval` seconds apart
- *    (`DownloadPaused` (*signed*) while waiting), then `DownloadFailed`;
+ *    (`DownloadPaused` while waiting), then `DownloadFailed`;
  * 3. `Downloaded`;
- * 4. (*signed*) the signature of the image is verified with WebCrypto, SHA-256 with the signing
+ * 4. (signed) the signature of the image is verified with WebCrypto, SHA-256 with the signing
  *    certificate's key: RSASSA-PKCS1-v1_5, RSA-PSS (salt of 32 bytes or the maximum) or ECDSA
  *    (DER or raw signature): `SignatureVerified`, or `InvalidSignature` and the end (the core raises
  *    `InvalidFirmwareSignature`, once);
- * 5. `InstallScheduled` (*signed*) while waiting for `installDateTime` or for the running
- *    transactions to end (the installation never starts during a transaction);
+ * 5. `InstallScheduled` while waiting for `installDateTime`; then the connectors are held
+ *    (`ctx.holdConnectorsForFirmware`: free ones Unavailable at once, busy ones when their
+ *    transaction ends) and, while transactions run, `InstallScheduled` until they end;
  * 6. `Installing`, then `install(image, request)`: its result `Installed` (the default),
- *    `InstallRebooting` (*signed*; the new firmware reports `Installed` after the reboot),
- *    `InstallVerificationFailed` (*signed*; plain: `InstallationFailed`) or `InstallationFailed`
- *    (also when it throws).
+ *    `InstallRebooting` (the charger reboots; the connectors stay held), `InstallVerificationFailed`
+ *    or `InstallationFailed` (also when it throws); the connectors are released unless rebooting.
+ *
+ * After a restart (the update is found in the event log, once the central system accepted the
+ * BootNotification): an update that was installing is confirmed by `confirmInstallation` (default
+ * `Installed`: the restart is the reboot the installation asked for) and reported, and the
+ * connectors are released; an update not installed yet starts again from its download (the image
+ * is not kept), with the retries its failed attempts left (none left: `DownloadFailed`).
  *
  * The manufacturer roots are a seam for a certificate store: a list of PEM certificates or a
  * function returning them (asked at each request).
@@ -33,13 +40,13 @@
  */
 import type { Plugin, PluginContext } from "../core/plugin.ts";
 import { loadX509 } from "../core/deps.ts";
-import { FIRMWARE_STATUSES } from "../events/handler_events.ts";
 import type { FirmwareUpdateRequest } from "../core/requests/update_firmware.ts";
 import type {
   SignedFirmwareUpdateRequest,
   SignedFirmwareUpdateStatus,
 } from "../core/requests/signed_update_firmware.ts";
 import { downloadFile, TransferError } from "./file_transfer.ts";
+import { csmsNow, lastAcceptedRequest, opt, pause, pauseUntil, whenRegistered } from "./jobs.ts";
 
 /**
  * What `install` is told about the image.
@@ -109,10 +116,24 @@ export interface FirmwareUpdateOptions {
     image: Uint8Array,
     request: FirmwareInstallRequest,
   ): void | InstallOutcome | Promise<void | InstallOutcome>;
+  /**
+   * After a restart that interrupted an installation (last status `Installing` or
+   * `InstallRebooting`): how it ended, e.g. from the running firmware version (default
+   * `Installed`; throwing means `InstallationFailed`).
+   */
+  confirmInstallation?(
+    request: FirmwareInstallRequest,
+  ):
+    | "Installed"
+    | "InstallationFailed"
+    | "InstallVerificationFailed"
+    | Promise<"Installed" | "InstallationFailed" | "InstallVerificationFailed">;
   /** The manufacturer roots signed firmware must chain up to (default: none, all refused). */
   readonly manufacturerRoots?: TrustAnchors;
   /** PEM roots trusted for HTTPS/FTPS downloads (default: the system's). */
   readonly caCerts?: readonly string[];
+  /** Ports of `ftps://` locations with implicit TLS (default `[990]`). */
+  readonly implicitFtpsPorts?: readonly number[];
   /** Retries when the request gives none (default 2). */
   readonly retries?: number;
   /** Seconds between retries when the request gives none (default 60). */
@@ -126,15 +147,28 @@ export interface FirmwareUpdateOptions {
 interface Job {
   readonly requestId: number;
   readonly location: string;
-  readonly retrieveAt: number;
-  readonly installAt?: number;
+  /** Not downloaded before (central system time, RFC 3339). */
+  readonly retrieveDate: string;
+  /** Not installed before (central system time, RFC 3339). */
+  readonly installDate?: string;
   readonly retries: number;
   readonly retryIntervalMs: number;
+  /** Download attempts that failed already (before a restart). */
+  readonly failedAttempts: number;
   readonly signingCertificate?: string;
   readonly signature?: string;
   readonly abort: AbortController;
   installing: boolean;
 }
+
+/** Statuses after which nothing is left to do. */
+const FINAL: ReadonlySet<string> = new Set([
+  "Installed",
+  "DownloadFailed",
+  "InstallationFailed",
+  "InstallVerificationFailed",
+  "InvalidSignature",
+]);
 
 /**
  * Downloads, verifies and installs firmware (UpdateFirmware, SignedUpdateFirmware).
@@ -161,6 +195,25 @@ export function firmwareUpdate(options: FirmwareUpdateOptions): Plugin {
       const starting: { callback: string; job?: Job }[] = [];
       const timers = new Set<number>();
       const stops: (() => void)[] = [];
+      // What the previous process left: the last accepted update and the connectors' hold.
+      const past = lastAcceptedRequest(ctx.readEvents(1), {
+        actions: { updateFirmware: "UpdateFirmware", signedUpdateFirmware: "SignedUpdateFirmware" },
+        accepted: (callback, result) =>
+          callback === "updateFirmware" || result === "Accepted" || result === "AcceptedCanceled",
+        statusEvent: "FirmwareUpdateStatusChanged",
+        requestId: (callback, payload) =>
+          callback === "updateFirmware" ? -1 : Number(payload.requestId),
+      });
+      const holds = { held: past.held };
+      const hold = (wanted: boolean): void => {
+        if (holds.held === wanted) return;
+        try {
+          ctx.holdConnectorsForFirmware(wanted);
+          holds.held = wanted;
+        } catch (error) {
+          ctx.logger.warn(`firmware: connectors not ${wanted ? "held" : "released"}`, { error });
+        }
+      };
 
       const cancelAll = (): void => {
         for (const s of starting) s.job?.abort.abort();
@@ -175,17 +228,25 @@ export function firmwareUpdate(options: FirmwareUpdateOptions): Plugin {
         retries: number | undefined,
         retryInterval: number | undefined,
         signed?: { signingCertificate: string; signature: string },
+        failedAttempts = 0,
       ): Job => ({
         requestId,
         location,
-        retrieveAt: Date.parse(retrieve),
-        ...(install === undefined ? {} : { installAt: Date.parse(install) }),
+        retrieveDate: retrieve,
+        ...opt({ installDate: install }),
         retries: Math.max(0, retries ?? options.retries ?? 2),
         retryIntervalMs: Math.max(0, retryInterval ?? options.retryIntervalS ?? 60) * 1000,
+        failedAttempts,
         ...(signed ?? {}),
         abort: new AbortController(),
         installing: false,
       });
+      const start = (job: Job): void => {
+        current = job;
+        run(ctx, options, job, timers, hold).finally(() => {
+          if (current === job) current = undefined;
+        });
+      };
 
       ctx.provideCallback("updateFirmware", (request: FirmwareUpdateRequest) => {
         if (current?.installing) {
@@ -219,7 +280,7 @@ export function firmwareUpdate(options: FirmwareUpdateOptions): Plugin {
             problem = await checkSigningCertificate(
               firmware.signingCertificate,
               roots,
-              new Date(ctx.clock.now()),
+              new Date(csmsNow(ctx)),
             );
           } catch (error) {
             problem = `unreadable: ${String(error)}`;
@@ -258,12 +319,17 @@ export function firmwareUpdate(options: FirmwareUpdateOptions): Plugin {
         if (index < 0) return; // the firmware's own callback, or cancelled
         const [{ job }] = starting.splice(index, 1);
         if (job === undefined || !data.ok || job.abort.signal.aborted) return;
-        current = job;
         // The answer is on the wire now: the statuses follow it.
-        run(ctx, options, job, timers).finally(() => {
-          if (current === job) current = undefined;
-        });
+        start(job);
       }, { types: ["CallbackCompleted"] }));
+
+      // After a restart: resume what the previous process left, once registered.
+      stops.push(ctx.subscribe(() => {
+        stops.push(whenRegistered(ctx, () => {
+          if (current !== undefined || starting.length > 0) return; // a new request replaced it
+          resume(ctx, options, past.request, hold, (job) => start(job), newJob);
+        }));
+      }, { types: ["ChargePointStarted"] }));
 
       return {
         [Symbol.dispose]() {
@@ -277,125 +343,199 @@ export function firmwareUpdate(options: FirmwareUpdateOptions): Plugin {
   };
 }
 
-/** One update: schedule, download (retried), verify, wait, install. */
+type NewJob = (
+  requestId: number,
+  location: string,
+  retrieve: string,
+  install: string | undefined,
+  retries: number | undefined,
+  retryInterval: number | undefined,
+  signed?: { signingCertificate: string; signature: string },
+  failedAttempts?: number,
+) => Job;
+
+/** Resumes (or ends) the update the previous process accepted and did not finish. */
+function resume(
+  ctx: PluginContext,
+  options: FirmwareUpdateOptions,
+  past: ReturnType<typeof lastAcceptedRequest>["request"],
+  hold: (wanted: boolean) => void,
+  start: (job: Job) => void,
+  newJob: NewJob,
+): void {
+  const last = past?.statuses.at(-1);
+  if (past === undefined || !ctx.providesCallback(past.callback as "updateFirmware")) {
+    return;
+  }
+  if (last !== undefined && FINAL.has(last)) {
+    hold(false); // a hold left by an update that ended
+    return;
+  }
+  const p = past.payload;
+  const signed = past.callback === "signedUpdateFirmware";
+  const firmware = (signed ? p.firmware : p) as Record<string, unknown>;
+  const str = (v: unknown) => typeof v === "string" ? v : undefined;
+  const num = (v: unknown) => typeof v === "number" ? v : undefined;
+  const failed = past.statuses.filter((s) => s === "Downloading").length -
+    past.statuses.filter((s) => s === "Downloaded").length;
+  const job = newJob(
+    past.requestId,
+    str(firmware.location) ?? "",
+    str(signed ? firmware.retrieveDateTime : firmware.retrieveDate) ?? past.at,
+    signed ? str(firmware.installDateTime) : undefined,
+    num(p.retries),
+    num(p.retryInterval),
+    signed
+      ? {
+        signingCertificate: str(firmware.signingCertificate) ?? "",
+        signature: str(firmware.signature) ?? "",
+      }
+      : undefined,
+    Math.max(0, failed),
+  );
+  const request = installRequest(job);
+  if (last === "Installing" || last === "InstallRebooting") {
+    ctx.logger.info(`firmware ${job.requestId}: the installation was interrupted by a restart`);
+    confirm(ctx, options, request).then((outcome) => {
+      report(ctx, job, outcome);
+      hold(false);
+    });
+    return;
+  }
+  if (job.failedAttempts > job.retries) {
+    report(ctx, job, "DownloadFailed");
+    hold(false);
+    return;
+  }
+  ctx.logger.info(
+    `firmware ${job.requestId}: resumed after a restart (last status ${last ?? "none"})`,
+  );
+  start(job);
+}
+
+/** How an installation interrupted by a restart ended (`confirmInstallation`, default Installed). */
+async function confirm(
+  ctx: PluginContext,
+  options: FirmwareUpdateOptions,
+  request: FirmwareInstallRequest,
+): Promise<InstallOutcome> {
+  if (options.confirmInstallation === undefined) return "Installed";
+  try {
+    return await options.confirmInstallation(request);
+  } catch (error) {
+    ctx.logger.error(`firmware ${request.requestId}: confirmInstallation failed`, { error });
+    return "InstallationFailed";
+  }
+}
+
+function installRequest(job: Job): FirmwareInstallRequest {
+  const signed = job.signature !== undefined && job.signingCertificate !== undefined;
+  return {
+    requestId: job.requestId,
+    location: job.location,
+    signed,
+    ...(signed ? { signingCertificate: job.signingCertificate, signature: job.signature } : {}),
+  };
+}
+
+/** One update: schedule, download (retried), verify, wait, hold the connectors, install. */
 async function run(
   ctx: PluginContext,
   options: FirmwareUpdateOptions,
   job: Job,
   timers: Set<number>,
+  hold: (wanted: boolean) => void,
 ): Promise<void> {
   const signal = job.abort.signal;
-  const signed = job.signature !== undefined && job.signingCertificate !== undefined;
-  if (job.retrieveAt > ctx.clock.now()) {
-    report(ctx, job, "DownloadScheduled");
-    await pause(ctx, job.retrieveAt - ctx.clock.now(), signal, timers);
-  }
-  let image: Uint8Array | undefined;
-  for (let attempt = 0; image === undefined; attempt++) {
-    if (signal.aborted) return;
-    report(ctx, job, "Downloading");
-    try {
-      image = await downloadFile(job.location, {
-        clock: ctx.clock,
-        timeoutMs: options.timeoutMs ?? 600_000,
-        maxBytes: options.maxBytes ?? 512 * 1024 * 1024,
-        signal,
-        ...(options.caCerts === undefined ? {} : { caCerts: options.caCerts }),
-      });
-    } catch (error) {
+  let rebooting = false;
+  try {
+    if (Date.parse(job.retrieveDate) > csmsNow(ctx)) {
+      report(ctx, job, "DownloadScheduled");
+      await pauseUntil(ctx, job.retrieveDate, signal, timers);
+    }
+    let image: Uint8Array | undefined;
+    for (let attempt = job.failedAttempts; image === undefined; attempt++) {
       if (signal.aborted) return;
-      const last = (error instanceof TransferError && error.permanent) || attempt >= job.retries;
-      ctx.logger.warn(
-        `firmware ${job.requestId}: download attempt ${attempt + 1} failed (${String(error)})`,
-      );
-      if (last) {
-        report(ctx, job, "DownloadFailed");
+      report(ctx, job, "Downloading");
+      try {
+        image = await downloadFile(job.location, {
+          clock: ctx.clock,
+          timeoutMs: options.timeoutMs ?? 600_000,
+          maxBytes: options.maxBytes ?? 512 * 1024 * 1024,
+          signal,
+          ...opt({ caCerts: options.caCerts, implicitFtpsPorts: options.implicitFtpsPorts }),
+        });
+      } catch (error) {
+        if (signal.aborted) return;
+        const last = (error instanceof TransferError && error.permanent) || attempt >= job.retries;
+        ctx.logger.warn(
+          `firmware ${job.requestId}: download attempt ${attempt + 1} failed (${String(error)})`,
+        );
+        if (last) {
+          report(ctx, job, "DownloadFailed");
+          return;
+        }
+        report(ctx, job, "DownloadPaused");
+        await pause(ctx, job.retryIntervalMs, signal, timers);
+      }
+    }
+    if (signal.aborted) return;
+    report(ctx, job, "Downloaded");
+    const request = installRequest(job);
+    if (request.signed) {
+      let valid = false;
+      try {
+        valid = await verifySignature(image, job.signature ?? "", job.signingCertificate ?? "");
+      } catch (error) {
+        ctx.logger.warn(`firmware ${job.requestId}: signature not verifiable`, { error });
+      }
+      if (signal.aborted) return;
+      if (!valid) {
+        // The core raises InvalidFirmwareSignature for this status: not raised here.
+        report(ctx, job, "InvalidSignature");
         return;
       }
-      report(ctx, job, "DownloadPaused");
-      await pause(ctx, job.retryIntervalMs, signal, timers);
+      report(ctx, job, "SignatureVerified");
     }
-  }
-  if (signal.aborted) return;
-  report(ctx, job, "Downloaded");
-  if (signed) {
-    let valid = false;
+    let scheduled = false;
+    if (job.installDate !== undefined && Date.parse(job.installDate) > csmsNow(ctx)) {
+      report(ctx, job, "InstallScheduled");
+      scheduled = true;
+      await pauseUntil(ctx, job.installDate, signal, timers);
+    }
+    if (signal.aborted) return;
+    // Connectors not in use become Unavailable now, the others when their transaction ends.
+    hold(true);
+    if (ctx.hasRunningTransaction()) {
+      if (!scheduled) report(ctx, job, "InstallScheduled");
+      ctx.logger.info(`firmware ${job.requestId}: waiting for the transactions to end`);
+      await noTransaction(ctx, signal);
+      if (signal.aborted) return;
+    }
+    job.installing = true;
+    report(ctx, job, "Installing");
+    let outcome: InstallOutcome;
     try {
-      valid = await verifySignature(image, job.signature ?? "", job.signingCertificate ?? "");
+      outcome = (await options.install(image, request)) ?? "Installed";
     } catch (error) {
-      ctx.logger.warn(`firmware ${job.requestId}: signature not verifiable`, { error });
+      ctx.logger.error(`firmware ${job.requestId}: install failed`, { error });
+      outcome = "InstallationFailed";
     }
-    if (signal.aborted) return;
-    if (!valid) {
-      // The core raises InvalidFirmwareSignature for this status: not raised here.
-      report(ctx, job, "InvalidSignature");
-      return;
-    }
-    report(ctx, job, "SignatureVerified");
+    rebooting = outcome === "InstallRebooting";
+    report(ctx, job, outcome);
+  } finally {
+    // Rebooting: the connectors stay held until the installation is confirmed after the restart.
+    if (!rebooting) hold(false);
   }
-  let scheduled = false;
-  if (job.installAt !== undefined && job.installAt > ctx.clock.now()) {
-    report(ctx, job, "InstallScheduled");
-    scheduled = true;
-    await pause(ctx, job.installAt - ctx.clock.now(), signal, timers);
-  }
-  if (signal.aborted) return;
-  if (ctx.hasRunningTransaction()) {
-    if (!scheduled) report(ctx, job, "InstallScheduled");
-    ctx.logger.info(`firmware ${job.requestId}: waiting for the transactions to end`);
-    await noTransaction(ctx, signal);
-    if (signal.aborted) return;
-  }
-  job.installing = true;
-  report(ctx, job, "Installing");
-  let outcome: InstallOutcome;
-  try {
-    outcome = (await options.install(image, {
-      requestId: job.requestId,
-      location: job.location,
-      signed,
-      ...(signed ? { signingCertificate: job.signingCertificate, signature: job.signature } : {}),
-    })) ?? "Installed";
-  } catch (error) {
-    ctx.logger.error(`firmware ${job.requestId}: install failed`, { error });
-    outcome = "InstallationFailed";
-  }
-  report(ctx, job, outcome);
 }
 
-/** Reports a status; steps a FirmwareStatusNotification cannot carry are left out or mapped. */
+/** Reports a status (the core sends what FirmwareStatusNotification can carry). */
 function report(ctx: PluginContext, job: Job, status: string): void {
-  let reported = status;
-  if (job.requestId === -1) {
-    if (status === "InstallVerificationFailed") reported = "InstallationFailed";
-    if (!(FIRMWARE_STATUSES as readonly string[]).includes(reported)) return;
-  }
   try {
-    ctx.onFirmwareUpdateStatusNotification(job.requestId, reported);
+    ctx.onFirmwareUpdateStatusNotification(job.requestId, status);
   } catch (error) {
-    ctx.logger.warn(`firmware ${job.requestId}: status ${reported} not reported`, { error });
+    ctx.logger.warn(`firmware ${job.requestId}: status ${status} not reported`, { error });
   }
-}
-
-/** Waits `ms` on the plugin's clock; resolves early when cancelled. */
-function pause(
-  ctx: PluginContext,
-  ms: number,
-  signal: AbortSignal,
-  timers: Set<number>,
-): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      ctx.clock.clearTimer(handle);
-      timers.delete(handle);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const handle = ctx.clock.setTimer(done, ms);
-    timers.add(handle);
-    signal.addEventListener("abort", done, { once: true });
-  });
 }
 
 /** Resolves once no transaction runs (checked after every TransactionStopped) or on cancel. */

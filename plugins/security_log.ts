@@ -3,10 +3,15 @@
  * (JSON lines). Rotation keeps `maxFiles` older files (`security.log.1` is the newest of them);
  * deleting the oldest raises `SecurityLogWasCleared`, as the whitepaper asks.
  *
+ * At setup the file catches up with the event log: the security events after the last `seq`
+ * written (the process ended in between, or the file was lost) are written first. A line torn
+ * by a crash is ended and skipped (counted in a warning) by readers.
+ *
  * @module
  */
 import type { Plugin } from "../core/plugin.ts";
 import type { EventData } from "../events/mod.ts";
+import type { RecordedEvent } from "../events/envelope.ts";
 import { dirname } from "node:path";
 import { isCritical as isDefaultCritical } from "../core/security_events.ts";
 
@@ -56,29 +61,67 @@ export function securityLog(options: SecurityLogOptions = {}): Plugin {
       Deno.mkdirSync(dirname(path), { recursive: true });
       const encoder = new TextEncoder();
       let size = fileSize(path);
-      return {
-        [Symbol.dispose]: ctx.subscribe((event) => {
-          const e = event.data as EventData<"SecurityEventOccurred">;
-          const entry: SecurityLogEntry = {
-            seq: event.seq,
-            timestamp: e.timestamp,
-            type: e.eventType,
-            ...(e.techInfo === undefined ? {} : { techInfo: e.techInfo }),
-            critical: e.critical ?? isDefaultCritical(e.eventType),
-            internal: e.internal ?? false,
-          };
-          const line = encoder.encode(JSON.stringify(entry) + "\n");
-          if (size > 0 && size + line.length > maxBytes) {
-            const cleared = rotate(path, maxFiles);
-            size = 0;
-            if (cleared) {
-              ctx.raiseSecurityEvent("SecurityLogWasCleared", `oldest file of ${path} deleted`);
-            }
-          }
-          Deno.writeFileSync(path, line, { append: true, create: true });
-          size += line.length;
-        }, { types: ["SecurityEventOccurred"] }),
+      // A line torn by a crash is ended, so that the next entry starts on a line of its own.
+      if (size > 0 && !endsWithNewline(path, size)) {
+        Deno.writeFileSync(path, encoder.encode("\n"), { append: true });
+        size++;
+      }
+      /** Writes the entry of `event`; true when rotating deleted the oldest file. */
+      const write = (event: RecordedEvent): boolean => {
+        const e = event.data as EventData<"SecurityEventOccurred">;
+        const entry: SecurityLogEntry = {
+          seq: event.seq,
+          timestamp: e.timestamp,
+          type: e.eventType,
+          ...(e.techInfo === undefined ? {} : { techInfo: e.techInfo }),
+          critical: e.critical ?? isDefaultCritical(e.eventType),
+          internal: e.internal ?? false,
+        };
+        const line = encoder.encode(JSON.stringify(entry) + "\n");
+        let cleared = false;
+        if (size > 0 && size + line.length > maxBytes) {
+          cleared = rotate(path, maxFiles);
+          size = 0;
+        }
+        Deno.writeFileSync(path, line, { append: true, create: true });
+        size += line.length;
+        return cleared;
       };
+      const raiseCleared = () =>
+        ctx.raiseSecurityEvent("SecurityLogWasCleared", `oldest file of ${path} deleted`);
+      // Catch up: security events of the event log after the last one written (the process
+      // ended between the two, or the plugin was added or its file lost).
+      const unreadable: string[] = [];
+      const last = readSecurityLog(
+        path,
+        maxFiles,
+        (file, line) => void unreadable.push(`${file}:${line}`),
+      ).reduce((max, e) => Math.max(max, e.seq), 0);
+      if (unreadable.length > 0) {
+        ctx.logger.warn(
+          `security log: ${unreadable.length} unreadable line(s) skipped (${
+            unreadable.join(", ")
+          })`,
+        );
+      }
+      let caughtUp = 0;
+      let cleared = false;
+      for (const event of ctx.readEvents(last + 1)) {
+        if (event.type !== "SecurityEventOccurred") continue;
+        cleared = write(event) || cleared;
+        caughtUp++;
+      }
+      if (caughtUp > 0) {
+        ctx.logger.info(
+          `security log: ${caughtUp} event(s) of the event log written after seq ${last}`,
+        );
+      }
+      const stop = ctx.subscribe((event) => {
+        // Raised from a listener: the log publishes it after this event, in order.
+        if (write(event)) raiseCleared();
+      }, { types: ["SecurityEventOccurred"] });
+      if (cleared) raiseCleared();
+      return { [Symbol.dispose]: stop };
     },
   };
 }
@@ -108,22 +151,59 @@ function rotate(path: string, maxFiles: number): boolean {
 }
 
 /**
- * Reads the entries of the current security log file and its rotated files, oldest first.
+ * Reads the entries of the current security log file and its rotated files, oldest first. A line
+ * that is not a JSON entry (torn by a crash) is skipped and told to `onUnreadable`.
  *
  * @example
  * ```ts ignore
  * import { readSecurityLog } from "./security_log.ts";
- * const entries = readSecurityLog("data/CP-1/security.log", 5);
+ * let skipped = 0;
+ * const entries = readSecurityLog("data/CP-1/security.log", 5, () => skipped++);
  * ```
  */
-export function readSecurityLog(path: string, maxFiles = 5): SecurityLogEntry[] {
+export function readSecurityLog(
+  path: string,
+  maxFiles = 5,
+  onUnreadable?: (file: string, line: number, text: string) => void,
+): SecurityLogEntry[] {
   const out: SecurityLogEntry[] = [];
   for (let i = maxFiles; i >= 0; i--) {
     const file = i === 0 ? path : `${path}.${i}`;
     if (fileSize(file) === 0) continue;
-    for (const line of Deno.readTextFileSync(file).split("\n")) {
-      if (line.trim() !== "") out.push(JSON.parse(line) as SecurityLogEntry);
+    const lines = Deno.readTextFileSync(file).split("\n");
+    for (const [n, line] of lines.entries()) {
+      if (line.trim() === "") continue;
+      const entry = parseEntry(line);
+      if (entry === undefined) onUnreadable?.(file, n + 1, line);
+      else out.push(entry);
     }
   }
   return out;
+}
+
+/** A line of the security log, or `undefined` when it is not one. */
+function parseEntry(line: string): SecurityLogEntry | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (_error) {
+    return undefined;
+  }
+  if (typeof value !== "object" || value === null) return undefined;
+  const e = value as Record<string, unknown>;
+  return typeof e.seq === "number" && typeof e.timestamp === "string" &&
+      typeof e.type === "string"
+    ? value as SecurityLogEntry
+    : undefined;
+}
+
+function endsWithNewline(path: string, size: number): boolean {
+  const file = Deno.openSync(path, { read: true });
+  try {
+    const last = new Uint8Array(1);
+    file.seekSync(size - 1, Deno.SeekMode.Start);
+    return file.readSync(last) === 1 && last[0] === 0x0a;
+  } finally {
+    file.close();
+  }
 }

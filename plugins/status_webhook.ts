@@ -8,7 +8,8 @@ import type { Plugin } from "../core/plugin.ts";
 
 /**
  * POSTs `{ chargePointId, ...StatusNotification payload }` to `url` for every StatusNotification
- * sent; `client` is e.g. a `Deno.createHttpClient({ caCerts })` for a private CA.
+ * sent; `client` is e.g. a `Deno.createHttpClient({ caCerts })` for a private CA. A post that fails
+ * (no answer, or an answer that is not 2xx) is logged as a warning.
  *
  * @example
  * ```ts
@@ -29,7 +30,10 @@ export function statusWebhook(url: string, client?: Deno.HttpClient): Plugin {
           body: JSON.stringify(body),
           signal: AbortSignal.timeout(10_000),
           ...(client === undefined ? {} : { client }),
-        }).then((response) => response.body?.cancel());
+        }).then(async (response) => {
+          await response.body?.cancel();
+          if (!response.ok) throw new Error(`HTTP ${response.status} from ${url}`);
+        });
       const stop = ctx.subscribe((_event, { frames }) => {
         for (const frame of frames) {
           const [type, , action, payload] = JSON.parse(frame) as [number, string, string, object];

@@ -5,8 +5,13 @@
  * (FirmwareStatusNotification). Without the callback the charge point does not support the
  * operation: CALLERROR `NotSupported`.
  *
+ * Before an installation the connectors are held (`FirmwareInstallHoldChanged`, see
+ * {@linkcode holdForFirmwareInstall}), for UpdateFirmware and SignedUpdateFirmware alike.
+ *
  * @module
  */
+import type { Draft } from "../draft.ts";
+import { changeAvailability } from "../connector_reducer.ts";
 import { defineRequest, type RequestHandler } from "./request_handler.ts";
 
 /**
@@ -55,3 +60,55 @@ export const updateFirmwareRequest: RequestHandler<"UpdateFirmware"> = defineReq
     },
   },
 );
+
+/**
+ * Folds `FirmwareInstallHoldChanged`: the connectors are held for a firmware installation (OCPP 1.6
+ * §5.16, Security Whitepaper L01: connectors not in use are set Unavailable while the installation
+ * waits for the transactions to end; libocpp's "all connectors unavailable"). With `hold`, every
+ * operative connector 1..n becomes inoperative through the ChangeAvailability machinery: at once
+ * when free (StatusNotification Unavailable, `disableEvse`), when its transaction ends otherwise
+ * (so no new transaction starts and RemoteStartTransaction is refused). The connectors taken are
+ * kept in `firmwareHold` (persisted across restarts: an installation that reboots keeps them until
+ * it is confirmed). Without `hold`, exactly those become operative again (or their scheduled
+ * change is dropped while their transaction still runs); connectors that were inoperative before
+ * stay so.
+ *
+ * @example
+ * ```ts ignore
+ * holdForFirmwareInstall(d, true); // before Installing
+ * holdForFirmwareInstall(d, false); // Installed, InstallationFailed, cancelled
+ * ```
+ */
+export function holdForFirmwareInstall(d: Draft, hold: boolean): void {
+  const held = d.state.firmwareHold;
+  if (hold) {
+    if (held !== undefined) {
+      d.note("connectors already held for a firmware installation");
+      return;
+    }
+    const taken: number[] = [];
+    for (const c of d.state.connectors) {
+      if (c.id === 0 || !c.operative || c.scheduledAvailability === "Inoperative") continue;
+      changeAvailability(d, c.id, "Inoperative");
+      taken.push(c.id);
+    }
+    d.set({ firmwareHold: taken });
+    return;
+  }
+  if (held === undefined) {
+    d.note("no connectors held for a firmware installation");
+    return;
+  }
+  d.set({ firmwareHold: undefined });
+  for (const id of held) {
+    const c = d.state.connectors[id];
+    if (c === undefined) continue; // fewer connectors since
+    if (c.transaction !== undefined) {
+      if (c.scheduledAvailability === "Inoperative") {
+        d.updateConnector(id, { scheduledAvailability: undefined });
+      }
+    } else {
+      changeAvailability(d, id, "Operative");
+    }
+  }
+}

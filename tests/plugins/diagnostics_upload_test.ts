@@ -11,9 +11,10 @@ import { type Harness, makeChargePoint, until } from "../support/harness.ts";
 import { assertAllValid } from "../support/ocpp_schema.ts";
 import { replay } from "../../core/replay.ts";
 import { ManualClock } from "../../core/clock.ts";
-import type { Logger } from "../../core/logger.ts";
+import type { Logger, LogLine } from "../../core/logger.ts";
+import type { Plugin } from "../../core/plugin.ts";
 import type { RecordedEvent } from "../../events/envelope.ts";
-import { diagnosticsUpload } from "../../plugins/diagnostics_upload.ts";
+import { diagnosticsUpload, type LogWindow } from "../../plugins/diagnostics_upload.ts";
 import { securityLog } from "../../plugins/security_log.ts";
 import { FileServer, FtpServer, serverCertificates } from "./transfer_servers.ts";
 
@@ -74,8 +75,8 @@ async function finish(h: Harness, csms: RpcCsms): Promise<void> {
   assert.deepEqual(replay(h.store).frames, h.sent);
 }
 
-/** Unpacks a .tar.gz with the system's `tar`: file name → text. */
-async function untar(archive: Uint8Array, dir: string): Promise<Map<string, string>> {
+/** Unpacks a .tar.gz with the system's `tar`: path in the archive → bytes. */
+async function untarBytes(archive: Uint8Array, dir: string): Promise<Map<string, Uint8Array>> {
   const out = await Deno.makeTempDir({ dir });
   await Deno.writeFile(`${out}/archive.tar.gz`, archive);
   const result = await new Deno.Command("tar", {
@@ -84,11 +85,23 @@ async function untar(archive: Uint8Array, dir: string): Promise<Map<string, stri
     stderr: "piped",
   }).output();
   assert.ok(result.success, new TextDecoder().decode(result.stderr));
-  const files = new Map<string, string>();
-  for (const entry of Deno.readDirSync(out)) {
-    if (entry.name !== "archive.tar.gz") {
-      files.set(entry.name, await Deno.readTextFile(`${out}/${entry.name}`));
+  const files = new Map<string, Uint8Array>();
+  const walk = async (sub: string) => {
+    for (const entry of Deno.readDirSync(`${out}/${sub}`)) {
+      const name = sub === "" ? entry.name : `${sub}/${entry.name}`;
+      if (entry.isDirectory) await walk(name);
+      else if (name !== "archive.tar.gz") files.set(name, await Deno.readFile(`${out}/${name}`));
     }
+  };
+  await walk("");
+  return files;
+}
+
+/** Unpacks a .tar.gz: path in the archive → text. */
+async function untar(archive: Uint8Array, dir: string): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  for (const [name, bytes] of await untarBytes(archive, dir)) {
+    files.set(name, new TextDecoder().decode(bytes));
   }
   return files;
 }
@@ -97,24 +110,52 @@ function jsonLines<T>(text: string | undefined): T[] {
   return (text ?? "").split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as T);
 }
 
-Deno.test("GetDiagnostics over HTTPS (PUT): Uploading, Uploaded; the archive holds the requested window of the event log", async () => {
+Deno.test("GetDiagnostics over HTTPS (PUT) with the central system's clock 1 h ahead: the archive holds the window (central system time) of the event log, the library's log lines, the security log and the extraFiles", async () => {
   await using tmp = await tempDir();
   const certs = await serverCertificates(tmp.path);
   await using server = new FileServer(certs);
-  await using csms = await startCsms();
+  await using csms = await RpcCsms.start();
   const t0 = startTime();
   const clock = new ManualClock(t0);
+  const OFFSET = 3_600_000; // the central system's clock is one hour ahead of the charge point's
+  csms.respond("BootNotification", () => ({
+    status: "Accepted",
+    currentTime: iso(clock.now() + OFFSET),
+    interval: 86400,
+  }));
   const securityLogPath = `${tmp.path}/security.log`;
+  const windows: LogWindow[] = [];
+  const marker: Plugin = {
+    name: "marker",
+    setup(ctx) {
+      ctx.subscribe((event) => {
+        const info = (event.data as { sessionId: string }).sessionId;
+        ctx.logger.info(`marker ${event.type} ${info}`, { seq: event.seq });
+      }, { types: ["SessionStarted", "SessionStopped"] });
+    },
+  };
   const h = makeChargePoint(csms.url, {
     clock,
     plugins: [
+      marker,
       securityLog({ path: securityLogPath }),
-      diagnosticsUpload({ caCerts: [certs.ca], securityLogPath }),
+      diagnosticsUpload({
+        caCerts: [certs.ca],
+        securityLogPath,
+        extraFiles: (window) => {
+          windows.push(window);
+          return [
+            { name: "firmware/app.log", data: "app started\n" },
+            { name: "firmware/meter.bin", data: new Uint8Array([0, 1, 2, 255]) },
+          ];
+        },
+      }),
     ],
   });
   await boot(h, csms);
+  assert.equal(h.cp.state.timeOffsetMs, OFFSET);
   await clock.advance(60_000);
-  h.cp.onSessionStarted(1, "s-1", "EVConnected"); // t0 + 60 s
+  h.cp.onSessionStarted(1, "s-1", "EVConnected"); // t0 + 60 s (central system: + 1 h)
   h.cp.onSecurityEvent("MaintenanceLoginAccepted", "in the window");
   await quiet(h);
   await clock.advance(60_000);
@@ -123,13 +164,18 @@ Deno.test("GetDiagnostics over HTTPS (PUT): Uploading, Uploaded; the archive hol
   await quiet(h);
   await clock.advance(60_000);
 
+  // The window in central system time: t0 + 1 h + 30 s .. t0 + 1 h + 90 s.
+  const from = iso(t0 + OFFSET + 30_000);
+  const to = iso(t0 + OFFSET + 90_000);
   const answer = await csms.call("CP-1", "GetDiagnostics", {
     location: `${server.origin}/upload/`,
-    startTime: iso(t0 + 30_000),
-    stopTime: iso(t0 + 90_000),
+    startTime: from,
+    stopTime: to,
   }) as Params;
   const fileName = String(answer.fileName);
-  assert.match(fileName, /^diagnostics-CP-1-\d{8}T\d{6}Z\.tar\.gz$/);
+  // Named after the central system's time of the request (t0 + 1 h + 180 s).
+  const stamp = iso(t0 + OFFSET + 180_000).replace(/[-:]/g, "").replace(/\.\d+/, "");
+  assert.equal(fileName, `diagnostics-CP-1-${stamp}.tar.gz`);
   await csms.waitFor("DiagnosticsStatusNotification", 2);
   assert.deepEqual(calls(csms, "DiagnosticsStatusNotification").map((p) => p.status), [
     "Uploading",
@@ -138,29 +184,66 @@ Deno.test("GetDiagnostics over HTTPS (PUT): Uploading, Uploaded; the archive hol
   assert.deepEqual(server.requests.map((r) => [r.method, r.path, r.status]), [
     ["PUT", `/upload/${fileName}`, 201],
   ]);
-  const files = await untar(server.uploads.get(`/upload/${fileName}`) as Uint8Array, tmp.path);
-  assert.deepEqual([...files.keys()].sort(), ["events.jsonl", "manifest.json", "security.jsonl"]);
+  const archive = server.uploads.get(`/upload/${fileName}`) as Uint8Array;
+  const files = await untar(archive, tmp.path);
+  assert.deepEqual([...files.keys()].sort(), [
+    "events.jsonl",
+    "firmware/app.log",
+    "firmware/meter.bin",
+    "library-log.jsonl",
+    "manifest.json",
+    "security.jsonl",
+  ]);
+  // The event log window: exactly the stored events whose time, shifted by the offset, is in it.
   const events = jsonLines<RecordedEvent>(files.get("events.jsonl"));
-  assert.ok(events.length > 0);
-  for (const e of events) {
-    const at = Date.parse(e.at);
-    assert.ok(at >= t0 + 30_000 && at <= t0 + 90_000, `${e.type} at ${e.at} is outside`);
-  }
+  const local = (e: { at: string }) => Date.parse(e.at);
+  const stored = [...h.store.read(1)].filter((e) =>
+    local(e) >= t0 + 30_000 && local(e) <= t0 + 90_000
+  );
+  assert.deepEqual(events.map((e) => e.seq), stored.map((e) => e.seq));
   const types = events.map((e) => e.type);
   assert.ok(types.includes("SessionStarted"));
   assert.ok(!types.includes("SessionStopped") && !types.includes("ChargePointStarted"));
-  // The window is exactly the stored events of that time.
-  const stored = [...h.store.read(1)].filter((e) =>
-    Date.parse(e.at) >= t0 + 30_000 && Date.parse(e.at) <= t0 + 90_000
-  );
-  assert.deepEqual(events.map((e) => e.seq), stored.map((e) => e.seq));
-  const security = jsonLines<{ type: string }>(files.get("security.jsonl"));
-  assert.deepEqual(security.map((e) => e.type), ["MaintenanceLoginAccepted"]);
-  const manifest = JSON.parse(files.get("manifest.json") ?? "{}");
+  // The library's log lines of the window (central system time): the marker of s-1's start,
+  // not of its stop, and nothing outside.
+  const lines = jsonLines<LogLine>(files.get("library-log.jsonl"));
+  assert.ok(lines.length > 0);
+  for (const l of lines) assert.ok(l.at >= from && l.at <= to, `${l.message} at ${l.at}`);
+  const markers = lines.filter((l) => l.message.startsWith("marker"));
+  assert.deepEqual(markers.map((l) => [l.at, l.level, l.message]), [
+    [iso(t0 + OFFSET + 60_000), "info", "marker SessionStarted s-1"],
+  ]);
+  // Security log entries are stamped on the central system's clock too.
+  const security = jsonLines<{ type: string; timestamp: string }>(files.get("security.jsonl"));
+  assert.deepEqual(security.map((e) => [e.type, e.timestamp]), [
+    ["MaintenanceLoginAccepted", iso(t0 + OFFSET + 60_000)],
+  ]);
+  // extraFiles got the window and its files are in the archive as given.
+  assert.deepEqual(windows, [{ logType: "Diagnostics", from, to }]);
+  assert.equal(files.get("firmware/app.log"), "app started\n");
   assert.deepEqual(
-    [manifest.chargePointId, manifest.logType, manifest.from, manifest.to, manifest.events],
-    ["CP-1", "Diagnostics", iso(t0 + 30_000), iso(t0 + 90_000), events.length],
+    (await untarBytes(archive, tmp.path)).get("firmware/meter.bin"),
+    new Uint8Array([0, 1, 2, 255]),
   );
+  const manifest = JSON.parse(files.get("manifest.json") ?? "{}");
+  assert.deepEqual(manifest, {
+    chargePointId: "CP-1",
+    logType: "Diagnostics",
+    from,
+    to,
+    createdAt: iso(t0 + OFFSET + 180_000),
+    timeOffsetMs: OFFSET,
+    events: events.length,
+    libraryLogLines: lines.length,
+    securityLogEntries: 1,
+    files: [
+      "events.jsonl",
+      "library-log.jsonl",
+      "security.jsonl",
+      "firmware/app.log",
+      "firmware/meter.bin",
+    ],
+  });
 
   // The upload is over: a triggered DiagnosticsStatusNotification says Idle.
   await quiet(h);
@@ -325,7 +408,10 @@ Deno.test("GetLog over FTP and FTPS: the SecurityLog window, requestId in every 
   ]);
   const diagnostics = await untar(await Deno.readFile(`${root}/logs/${ftps.filename}`), tmp.path);
   assert.ok(jsonLines(diagnostics.get("events.jsonl")).length > 0);
-  assert.equal(jsonLines(diagnostics.get("security.jsonl")).length, 3);
+  assert.deepEqual(
+    jsonLines<{ type: string }>(diagnostics.get("security.jsonl")).map((e) => e.type),
+    ["StartupOfTheDevice", ...Array(3).fill("MaintenanceLoginAccepted")],
+  );
 
   // A wrong password: the server refuses (530), which retrying cannot change.
   await quiet(h);

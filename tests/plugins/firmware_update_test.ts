@@ -11,6 +11,7 @@ import { type Harness, makeChargePoint, until } from "../support/harness.ts";
 import { assertAllValid } from "../support/ocpp_schema.ts";
 import { replay } from "../../core/replay.ts";
 import { ManualClock } from "../../core/clock.ts";
+import { SqliteEventStore } from "../../core/sqlite_event_store.ts";
 import type { Logger } from "../../core/logger.ts";
 import {
   type FirmwareInstallRequest,
@@ -130,14 +131,37 @@ function installer(outcome: InstallOutcome | undefined) {
   };
 }
 
-async function startCsms(): Promise<RpcCsms> {
+/** A CSMS whose BootNotification answer puts its clock `offsetMs` ahead of the manual clock. */
+async function startCsms(clock?: ManualClock, offsetMs = 0): Promise<RpcCsms> {
   const csms = await RpcCsms.start();
   csms.respond("BootNotification", () => ({
     status: "Accepted",
-    currentTime: new Date().toISOString(),
+    currentTime: new Date((clock?.now() ?? Date.now()) + offsetMs).toISOString(),
     interval: 86400,
   }));
   return csms;
+}
+
+/**
+ * Asks for the firmware status: TriggerMessage (FirmwareStatusNotification) or
+ * ExtendedTriggerMessage (SignedFirmwareStatusNotification); resolves with what was sent.
+ */
+async function trigger(
+  h: Harness,
+  csms: RpcCsms,
+  kind: "TriggerMessage" | "ExtendedTriggerMessage",
+): Promise<Params | undefined> {
+  const action = kind === "TriggerMessage"
+    ? "FirmwareStatusNotification"
+    : "SignedFirmwareStatusNotification";
+  const before = calls(csms, action).length;
+  assert.deepEqual(
+    await csms.call("CP-1", kind, { requestedMessage: "FirmwareStatusNotification" }),
+    { status: "Accepted" },
+  );
+  await csms.waitFor(action, before + 1);
+  await quiet(h);
+  return calls(csms, action).at(-1);
 }
 
 async function quiet(h: Harness): Promise<void> {
@@ -173,46 +197,68 @@ async function finish(h: Harness, csms: RpcCsms): Promise<void> {
   assert.deepEqual(replay(h.store).frames, h.sent);
 }
 
-Deno.test("UpdateFirmware over HTTP: waits for retrieveDate on the clock, retries after a 500, installs; FirmwareUpdated", async () => {
+Deno.test("UpdateFirmware over HTTP with the central system's clock 1 h ahead: waits for retrieveDate (central system time), retries after a 500, holds the connectors while installing; triggered statuses mid-update; FirmwareUpdated", async () => {
   await using server = new FileServer();
-  await using csms = await startCsms();
   const t0 = startTime();
   const clock = new ManualClock(t0);
+  const OFFSET = 3_600_000;
+  await using csms = await startCsms(clock, OFFSET);
   const lines: string[] = [];
+  const disabled: number[] = [];
+  const enabled: number[] = [];
   const firmware = installer(undefined);
   const h = makeChargePoint(csms.url, {
     clock,
     logger: recordingLogger(lines),
+    callbacks: {
+      disableEvse: (c) => (disabled.push(c), true),
+      enableEvse: (c) => (enabled.push(c), true),
+    },
     plugins: [firmwareUpdate({ install: firmware.install })],
   });
   const image = new TextEncoder().encode("firmware 1.2.0");
   server.files.set("/fw/1.2.0.bin", image);
   server.failures = [500];
   await boot(h, csms);
+  assert.equal(h.cp.state.timeOffsetMs, OFFSET);
   assert.deepEqual(
     await csms.call("CP-1", "UpdateFirmware", {
       location: `${server.origin}/fw/1.2.0.bin`,
-      retrieveDate: iso(t0 + 60_000),
+      retrieveDate: iso(t0 + OFFSET + 60_000), // one minute from now, central system time
       retries: 1,
       retryInterval: 30,
     }),
     {},
   );
   await quiet(h);
+  // Waiting for retrieveDate: FirmwareStatusNotification (1.6) has no status for it (Idle), the
+  // SignedFirmwareStatusNotification of ExtendedTriggerMessage has: DownloadScheduled (a plain
+  // update has no requestId).
+  assert.deepEqual(await trigger(h, csms, "TriggerMessage"), { status: "Idle" });
+  assert.deepEqual(await trigger(h, csms, "ExtendedTriggerMessage"), {
+    status: "DownloadScheduled",
+  });
   await clock.advance(59_000);
   assert.equal(server.requests.length, 0, "not before retrieveDate");
   await clock.advance(1_000);
   await until(() => lines.some((l) => l.includes("download attempt 1 failed")), "a failure");
   await quiet(h);
+  // Waiting for the retry: the download goes on.
+  assert.deepEqual(await trigger(h, csms, "TriggerMessage"), { status: "Downloading" });
+  assert.deepEqual(await trigger(h, csms, "ExtendedTriggerMessage"), {
+    status: "DownloadPaused",
+  });
   await clock.advance(30_000);
-  await csms.waitFor("FirmwareStatusNotification", 5);
+  await csms.waitFor("FirmwareStatusNotification", 7);
   assert.deepEqual(statuses(csms, "FirmwareStatusNotification"), [
+    "Idle", // triggered
     "Downloading",
+    "Downloading", // triggered
     "Downloading",
     "Downloaded",
     "Installing",
     "Installed",
-  ]);
+  ], "the 1.6 statuses only");
   assert.deepEqual(firmware.installs.map((i) => [i.image, i.request]), [[image, {
     requestId: -1,
     location: `${server.origin}/fw/1.2.0.bin`,
@@ -222,49 +268,70 @@ Deno.test("UpdateFirmware over HTTP: waits for retrieveDate on the clock, retrie
     "GET",
     200,
   ]]);
-  await csms.waitFor("SecurityEventNotification");
+  // The connectors were held during the installation (nothing was charging) and given back.
+  await until(() => enabled.length === 2, "connectors enabled again");
+  await csms.waitFor("StatusNotification", 7);
+  assert.deepEqual([disabled, enabled], [[1, 2], [1, 2]]);
+  const connectorStatuses = calls(csms, "StatusNotification").slice(3)
+    .map((p) => `${p.connectorId}:${p.status}`);
+  assert.deepEqual(connectorStatuses, [
+    "1:Unavailable",
+    "2:Unavailable",
+    "1:Available",
+    "2:Available",
+  ]);
+  await csms.waitFor("SecurityEventNotification", 2);
   assert.deepEqual(calls(csms, "SecurityEventNotification").map((p) => p.type), [
+    "StartupOfTheDevice",
     "FirmwareUpdated",
   ]);
   // The update is over: a triggered FirmwareStatusNotification is Idle.
   await quiet(h);
-  await csms.call("CP-1", "TriggerMessage", { requestedMessage: "FirmwareStatusNotification" });
-  await csms.waitFor("FirmwareStatusNotification", 6);
-  assert.deepEqual(calls(csms, "FirmwareStatusNotification").at(-1), { status: "Idle" });
+  assert.deepEqual(await trigger(h, csms, "TriggerMessage"), { status: "Idle" });
   await finish(h, csms);
 });
 
-Deno.test("SignedUpdateFirmware over HTTPS with a good ECDSA signature: every status, the installation waits for the transaction to end", async () => {
+Deno.test("SignedUpdateFirmware over HTTPS (ECDSA): free connectors become Unavailable while the installation waits for the transaction, a new start there is refused; InstallRebooting; after the reboot (restart on the same SQLite store) Installed is reported and the connectors are restored", async () => {
   await using tmp = await tempDir();
   const fw = await makeFirmware(tmp.path);
   const certs = await serverCertificates(tmp.path);
   await using server = new FileServer(certs);
-  await using csms = await startCsms();
   const t0 = startTime();
   const clock = new ManualClock(t0);
+  await using csms = await startCsms(clock);
+  const storePath = `${tmp.path}/events.sqlite`;
+  const disabled: number[] = [];
+  const enabled: number[] = [];
+  const confirmed: FirmwareInstallRequest[] = [];
   const firmware = installer("InstallRebooting");
-  const h = makeChargePoint(csms.url, {
-    clock,
-    plugins: [
-      firmwareUpdate({
-        install: firmware.install,
-        manufacturerRoots: () => Promise.resolve([fw.root]), // e.g. a certificate store
-        caCerts: [certs.ca],
-      }),
-    ],
-  });
+  const chargePoint = (store: SqliteEventStore) =>
+    makeChargePoint(csms.url, {
+      clock,
+      store,
+      callbacks: {
+        disableEvse: (c) => (disabled.push(c), true),
+        enableEvse: (c) => (enabled.push(c), true),
+      },
+      plugins: [
+        firmwareUpdate({
+          install: firmware.install,
+          confirmInstallation: (request) => (confirmed.push(request), "Installed"),
+          manufacturerRoots: () => Promise.resolve([fw.root]), // e.g. a certificate store
+          caCerts: [certs.ca],
+        }),
+      ],
+    });
+  const connectorStatuses = (from: number) =>
+    calls(csms, "StatusNotification").slice(from).map((p) => `${p.connectorId}:${p.status}`);
   server.files.set("/fw.bin", fw.image);
+  const store = new SqliteEventStore(storePath);
+  const h = chargePoint(store);
   await boot(h, csms);
   h.cp.onSessionStarted(1, "s-1", "EVConnected");
   h.cp.onTransactionStarted(1, "s-1", "TAG-1", 0, undefined, new Date(clock.now()));
+  h.cp.onResumeCharging(1);
   await quiet(h);
-
-  await csms.call("CP-1", "ExtendedTriggerMessage", {
-    requestedMessage: "FirmwareStatusNotification",
-  });
-  await csms.waitFor("SignedFirmwareStatusNotification");
-  assert.deepEqual(calls(csms, "SignedFirmwareStatusNotification"), [{ status: "Idle" }]);
-  await quiet(h);
+  assert.deepEqual(await trigger(h, csms, "ExtendedTriggerMessage"), { status: "Idle" });
 
   assert.deepEqual(
     await csms.call("CP-1", "SignedUpdateFirmware", {
@@ -285,21 +352,49 @@ Deno.test("SignedUpdateFirmware over HTTPS with a good ECDSA signature: every st
   await clock.advance(10_000);
   await csms.waitFor("SignedFirmwareStatusNotification", 6);
   await quiet(h);
-  await clock.advance(10_000); // installDateTime, but a transaction runs
+  const before = calls(csms, "StatusNotification").length;
+  await clock.advance(10_000); // installDateTime, but a transaction runs on connector 1
+  await csms.waitFor("StatusNotification", before + 1);
   await quiet(h);
+  assert.deepEqual(connectorStatuses(before), ["2:Unavailable"]);
+  assert.deepEqual(disabled, [2]);
+  assert.equal(h.cp.connectorStatus(1), "Charging", "the transaction goes on");
+  assert.deepEqual(
+    await csms.call("CP-1", "RemoteStartTransaction", { connectorId: 2, idTag: "TAG-2" }),
+    { status: "Rejected" },
+    "no new transaction on a held connector",
+  );
   assert.equal(firmware.installs.length, 0, "not installed during the transaction");
-  await csms.call("CP-1", "ExtendedTriggerMessage", {
-    requestedMessage: "FirmwareStatusNotification",
+  assert.deepEqual(await trigger(h, csms, "ExtendedTriggerMessage"), {
+    status: "InstallScheduled",
+    requestId: 5,
   });
-  await csms.waitFor("SignedFirmwareStatusNotification", 7);
-  await quiet(h);
   h.cp.onTransactionStopped(1, "s-1", "Local", new Date(clock.now()), 1000);
   await csms.waitFor("SignedFirmwareStatusNotification", 9);
-  assert.equal(firmware.installs.length, 1);
-  // After the reboot, the new firmware reports the end.
   await quiet(h);
-  h.cp.onFirmwareUpdateStatusNotification(5, "Installed");
-  await csms.waitFor("SecurityEventNotification");
+  assert.equal(firmware.installs.length, 1);
+  assert.deepEqual(connectorStatuses(before), ["2:Unavailable", "1:Finishing", "1:Unavailable"]);
+  assert.deepEqual(disabled, [2, 1]);
+  await h.cp.stop();
+  store.close();
+
+  // The charger reboots into the new firmware: same store, a new process.
+  const afterReboot = calls(csms, "StatusNotification").length;
+  const store2 = new SqliteEventStore(storePath);
+  const h2 = chargePoint(store2);
+  await h2.cp.start();
+  await csms.waitFor("SignedFirmwareStatusNotification", 10);
+  await csms.waitFor("StatusNotification", afterReboot + 5);
+  await quiet(h2);
+  // Held through the reboot, released once the installation is confirmed.
+  assert.deepEqual(connectorStatuses(afterReboot), [
+    "0:Available",
+    "1:Unavailable",
+    "2:Unavailable",
+    "1:Available",
+    "2:Available",
+  ]);
+  assert.deepEqual(enabled, [1, 2]);
   assert.deepEqual(calls(csms, "SignedFirmwareStatusNotification").slice(1), [
     { status: "DownloadScheduled", requestId: 5 },
     { status: "Downloading", requestId: 5 },
@@ -309,22 +404,31 @@ Deno.test("SignedUpdateFirmware over HTTPS with a good ECDSA signature: every st
     { status: "InstallScheduled", requestId: 5 }, // triggered
     { status: "Installing", requestId: 5 },
     { status: "InstallRebooting", requestId: 5 },
-    { status: "Installed", requestId: 5 },
+    { status: "Installed", requestId: 5 }, // after the reboot
   ]);
-  const [installed] = firmware.installs;
-  assert.deepEqual(installed?.image, fw.image);
-  assert.deepEqual(installed?.request, {
+  const expectedRequest = {
     requestId: 5,
     location: `${server.origin}/fw.bin`,
     signed: true,
     signingCertificate: fw.ecSigner,
     signature: fw.ecSignature,
-  });
-  assert.equal(securityEvents(h, "InvalidFirmwareSignature"), 0);
+  };
+  assert.deepEqual(firmware.installs[0]?.image, fw.image);
+  assert.deepEqual(firmware.installs[0]?.request, expectedRequest);
+  assert.deepEqual(confirmed, [expectedRequest]);
+  assert.equal(server.requests.length, 1, "not downloaded again");
+  await csms.waitFor("SecurityEventNotification", 3);
   assert.deepEqual(calls(csms, "SecurityEventNotification").map((p) => p.type), [
+    "StartupOfTheDevice",
+    "StartupOfTheDevice",
     "FirmwareUpdated",
   ]);
-  await finish(h, csms);
+  assert.equal(securityEvents(h2, "InvalidFirmwareSignature"), 0);
+  assert.deepEqual(await trigger(h2, csms, "ExtendedTriggerMessage"), { status: "Idle" });
+  await h2.cp.stop();
+  assertAllValid(csms.frames);
+  assert.deepEqual(replay(store2).frames, [...h.sent, ...h2.sent]);
+  store2.close();
 });
 
 Deno.test("SignedUpdateFirmware over FTP with a bad signature: InvalidSignature, InvalidFirmwareSignature raised exactly once, nothing installed", async () => {
@@ -370,7 +474,7 @@ Deno.test("SignedUpdateFirmware over FTP with a bad signature: InvalidSignature,
   assert.equal(securityEvents(h, "InvalidFirmwareSignature"), 1);
   assert.deepEqual(
     readSecurityLog(securityLogPath).map((e) => e.type),
-    ["InvalidFirmwareSignature"],
+    ["StartupOfTheDevice", "InvalidFirmwareSignature"],
   );
   assert.deepEqual(firmware.installs, []);
   await finish(h, csms);

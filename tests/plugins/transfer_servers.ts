@@ -162,7 +162,8 @@ function freePort(): number {
 }
 
 /**
- * An FTP server (explicit FTPS with `tls`) on 127.0.0.1 from the npm package `ftp-srv`, serving the
+ * An FTP server (explicit FTPS with `tls`, implicit FTPS with `tls.implicit`) on 127.0.0.1 from the
+ * npm package `ftp-srv`, serving the
  * directory `root` to the user `user`/`password` (other logins: 530).
  */
 export class FtpServer implements AsyncDisposable {
@@ -184,12 +185,13 @@ export class FtpServer implements AsyncDisposable {
   static async start(
     root: string,
     credentials: { readonly user: string; readonly password: string },
-    tls?: { readonly cert: string; readonly key: string },
+    tls?: { readonly cert: string; readonly key: string; readonly implicit?: boolean },
   ): Promise<FtpServer> {
     const port = freePort();
     const pasv = 40000 + Math.floor(Math.random() * 200) * 100;
     const server = new FtpSrv({
-      url: `ftp://127.0.0.1:${port}`,
+      // ftps: implicit TLS (TLS from the first byte, port-990 style); ftp: with tls: AUTH TLS.
+      url: `${tls?.implicit === true ? "ftps" : "ftp"}://127.0.0.1:${port}`,
       pasv_url: "127.0.0.1",
       pasv_min: pasv,
       pasv_max: pasv + 99,
