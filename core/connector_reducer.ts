@@ -20,6 +20,7 @@ import { isCritical } from "../core/security_events.ts";
 import { boolKey } from "./configuration.ts";
 import { consumeReservation, forgetReservationOn } from "./reservations.ts";
 import { firmwareStatusChanged } from "./requests/transfer_status.ts";
+import { leaveFirmwareHold } from "./requests/update_firmware.ts";
 
 // Metering (periodic, clock-aligned, transaction data) lives in `metering.ts`.
 export { armSampling, sampleTimer } from "./metering.ts";
@@ -358,9 +359,12 @@ export function reduceHandler(d: Draft, event: HandlerEvent): void {
       }
       return;
     }
-    case "AvailabilityChangeRequested":
-      d.effects.returnValue = changeAvailability(d, event.data.connectorId, event.data.type);
+    case "AvailabilityChangeRequested": {
+      const status = changeAvailability(d, event.data.connectorId, event.data.type);
+      if (status !== "Rejected") leaveFirmwareHold(d, event.data.connectorId);
+      d.effects.returnValue = status;
       return;
+    }
   }
 }
 

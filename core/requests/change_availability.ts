@@ -6,13 +6,16 @@
  */
 import { changeAvailability } from "../connector_reducer.ts";
 import { defineRequest, type RequestHandler } from "./request_handler.ts";
+import { leaveFirmwareHold } from "./update_firmware.ts";
 
 /** Handler of ChangeAvailability. */
 export const changeAvailabilityRequest: RequestHandler<"ChangeAvailability"> = defineRequest(
   "ChangeAvailability",
   {
     handle(d, id, request) {
-      d.reply(id, { status: changeAvailability(d, request.connectorId, request.type) });
+      const status = changeAvailability(d, request.connectorId, request.type);
+      if (status !== "Rejected") leaveFirmwareHold(d, request.connectorId);
+      d.reply(id, { status });
     },
   },
 );

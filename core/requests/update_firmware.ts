@@ -70,8 +70,9 @@ export const updateFirmwareRequest: RequestHandler<"UpdateFirmware"> = defineReq
  * (so no new transaction starts and RemoteStartTransaction is refused). The connectors taken are
  * kept in `firmwareHold` (persisted across restarts: an installation that reboots keeps them until
  * it is confirmed). Without `hold`, exactly those become operative again (or their scheduled
- * change is dropped while their transaction still runs); connectors that were inoperative before
- * stay so.
+ * change is dropped while their transaction still runs); connectors that were inoperative before,
+ * or that a ChangeAvailability named during the hold ({@linkcode leaveFirmwareHold}), stay as they
+ * are.
  *
  * @example
  * ```ts ignore
@@ -111,4 +112,19 @@ export function holdForFirmwareInstall(d: Draft, hold: boolean): void {
       changeAvailability(d, id, "Operative");
     }
   }
+}
+
+/**
+ * A ChangeAvailability (of the central system or the firmware) decides for the connectors it
+ * names: they leave the firmware installation hold, so that its release does not undo it.
+ *
+ * @example
+ * ```ts ignore
+ * leaveFirmwareHold(d, 2); // connector 2 keeps what ChangeAvailability made of it
+ * ```
+ */
+export function leaveFirmwareHold(d: Draft, connectorId: number): void {
+  const held = d.state.firmwareHold;
+  if (held === undefined || (connectorId !== 0 && !held.includes(connectorId))) return;
+  d.set({ firmwareHold: connectorId === 0 ? [] : held.filter((id) => id !== connectorId) });
 }

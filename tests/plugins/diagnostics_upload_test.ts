@@ -11,6 +11,8 @@ import { type Harness, makeChargePoint, until } from "../support/harness.ts";
 import { assertAllValid } from "../support/ocpp_schema.ts";
 import { replay } from "../../core/replay.ts";
 import { ManualClock } from "../../core/clock.ts";
+import { SqliteEventStore } from "../../core/sqlite_event_store.ts";
+import type { LogRequest } from "../../core/requests/get_log.ts";
 import type { Logger, LogLine } from "../../core/logger.ts";
 import type { Plugin } from "../../core/plugin.ts";
 import type { RecordedEvent } from "../../events/envelope.ts";
@@ -541,4 +543,258 @@ Deno.test("without an upload callback: GetDiagnostics is NotSupported, GetLog Re
     { status: "Rejected" },
   );
   await finish(h, csms);
+});
+
+Deno.test("GetLog: HTTP 400 is BadMessage and HTTP 405 NotSupportedOperation, neither retried", async () => {
+  await using server = new FileServer();
+  await using csms = await startCsms();
+  const clock = new ManualClock(startTime());
+  const h = makeChargePoint(csms.url, {
+    clock,
+    plugins: [diagnosticsUpload({ securityLogPath: "/nonexistent/security.log" })],
+  });
+  await boot(h, csms);
+  for (const [requestId, failure] of [[11, 400], [12, 405]]) {
+    server.failures = [failure];
+    await csms.call("CP-1", "GetLog", {
+      log: { remoteLocation: `${server.origin}/logs/` },
+      logType: "SecurityLog",
+      requestId,
+      retries: 3,
+      retryInterval: 10,
+    });
+    await csms.waitFor("LogStatusNotification", requestId === 11 ? 2 : 4);
+    await quiet(h);
+    await clock.advance(60_000); // no retry comes
+  }
+  assert.deepEqual(calls(csms, "LogStatusNotification"), [
+    { status: "Uploading", requestId: 11 },
+    { status: "BadMessage", requestId: 11 },
+    { status: "Uploading", requestId: 12 },
+    { status: "NotSupportedOperation", requestId: 12 },
+  ]);
+  assert.deepEqual(server.requests.map((r) => r.status), [400, 405]);
+  await finish(h, csms);
+});
+
+Deno.test("GetDiagnostics while a GetLog upload waits for a retry: the log upload is reported UploadFailure, the diagnostics are uploaded", async () => {
+  await using server = new FileServer();
+  await using csms = await startCsms();
+  const clock = new ManualClock(startTime());
+  const lines: string[] = [];
+  const h = makeChargePoint(csms.url, {
+    clock,
+    logger: recordingLogger(lines),
+    plugins: [diagnosticsUpload({ securityLogPath: "/nonexistent/security.log" })],
+  });
+  await boot(h, csms);
+  server.failures = [500];
+  await csms.call("CP-1", "GetLog", {
+    log: { remoteLocation: `${server.origin}/logs/` },
+    logType: "DiagnosticsLog",
+    requestId: 4,
+    retries: 1,
+    retryInterval: 60,
+  });
+  await until(() => lines.some((l) => l.includes("GetLog 4: attempt 1 failed")), "failure");
+  await quiet(h);
+  await csms.call("CP-1", "GetDiagnostics", { location: `${server.origin}/diag/` });
+  await csms.waitFor("DiagnosticsStatusNotification", 2);
+  await csms.waitFor("LogStatusNotification", 2);
+  await quiet(h);
+  await clock.advance(60_000); // the cancelled retry would have been due
+  assert.deepEqual(calls(csms, "LogStatusNotification"), [
+    { status: "Uploading", requestId: 4 },
+    { status: "UploadFailure", requestId: 4 },
+  ]);
+  assert.deepEqual(calls(csms, "DiagnosticsStatusNotification").map((p) => p.status), [
+    "Uploading",
+    "Uploaded",
+  ]);
+  await csms.call("CP-1", "ExtendedTriggerMessage", { requestedMessage: "LogStatusNotification" });
+  await csms.waitFor("LogStatusNotification", 3);
+  assert.deepEqual(calls(csms, "LogStatusNotification").at(-1), { status: "Idle" });
+  assert.deepEqual(server.requests.map((r) => r.status), [500, 201]);
+  await finish(h, csms);
+});
+
+Deno.test("GetDiagnostics over implicit FTPS (TLS from the first byte, port-990 style)", async () => {
+  await using tmp = await tempDir();
+  const certs = await serverCertificates(tmp.path);
+  const root = `${tmp.path}/ftp`;
+  await Deno.mkdir(`${root}/diag`, { recursive: true });
+  await using ftp = await FtpServer.start(root, { user: "cp", password: "pw" }, {
+    ...certs,
+    implicit: true,
+  });
+  await using csms = await startCsms();
+  const h = makeChargePoint(csms.url, {
+    clock: new ManualClock(startTime()),
+    plugins: [
+      diagnosticsUpload({
+        caCerts: [certs.ca],
+        implicitFtpsPorts: [ftp.port], // the test server cannot listen on 990
+        securityLogPath: "/nonexistent/security.log",
+      }),
+    ],
+  });
+  await boot(h, csms);
+  const { fileName } = await csms.call("CP-1", "GetDiagnostics", {
+    location: ftp.url("ftps", "cp", "pw", "/diag/"),
+  }) as { fileName: string };
+  await csms.waitFor("DiagnosticsStatusNotification", 2);
+  assert.deepEqual(calls(csms, "DiagnosticsStatusNotification").map((p) => p.status), [
+    "Uploading",
+    "Uploaded",
+  ]);
+  assert.deepEqual(ftp.stored.map((path) => path.split("/").at(-1)), [fileName]);
+  const files = await untar(await Deno.readFile(`${root}/diag/${fileName}`), tmp.path);
+  assert.ok(files.has("events.jsonl"));
+  await quiet(h);
+  await finish(h, csms);
+});
+
+Deno.test("the firmware takes over uploadLogs; the plugin still provides uploadDiagnostics", async () => {
+  await using server = new FileServer();
+  await using csms = await startCsms();
+  const asked: LogRequest[] = [];
+  const h = makeChargePoint(csms.url, {
+    clock: new ManualClock(startTime()),
+    callbacks: {
+      uploadLogs: (request) => (asked.push(request), { status: "Accepted", filename: "fw.zip" }),
+    },
+    plugins: [diagnosticsUpload({ securityLogPath: "/nonexistent/security.log" })],
+  });
+  await boot(h, csms);
+  const request = {
+    log: { remoteLocation: `${server.origin}/logs/` },
+    logType: "SecurityLog",
+    requestId: 21,
+  };
+  assert.deepEqual(await csms.call("CP-1", "GetLog", request), {
+    status: "Accepted",
+    filename: "fw.zip",
+  });
+  assert.deepEqual(asked, [request]);
+  const { fileName } = await csms.call("CP-1", "GetDiagnostics", {
+    location: `${server.origin}/diag/`,
+  }) as { fileName: string };
+  await csms.waitFor("DiagnosticsStatusNotification", 2);
+  await quiet(h);
+  // Only the plugin's upload reached the server; the firmware reports its own.
+  assert.deepEqual(server.requests.map((r) => r.path), [`/diag/${fileName}`]);
+  assert.deepEqual(calls(csms, "LogStatusNotification"), []);
+  await finish(h, csms);
+});
+
+Deno.test("a restart during the retry wait of uploads: the statuses start Idle; the plugin attempts them again once registered, with the retries left and the same file name", async () => {
+  await using tmp = await tempDir();
+  await using server = new FileServer();
+  await using csms = await startCsms();
+  const clock = new ManualClock(startTime());
+  const storePath = `${tmp.path}/events.sqlite`;
+  const lines: string[] = [];
+  const sent: string[] = [];
+  const run = async (
+    plugins: Plugin[],
+    body: (h: Harness) => Promise<void>,
+  ): Promise<void> => {
+    const store = new SqliteEventStore(storePath);
+    const h = makeChargePoint(csms.url, { clock, store, plugins, logger: recordingLogger(lines) });
+    try {
+      const booted = calls(csms, "StatusNotification").length;
+      await h.cp.start();
+      await csms.waitFor("StatusNotification", booted + 3);
+      await quiet(h);
+      await body(h);
+      await quiet(h);
+    } finally {
+      await h.cp.stop();
+      sent.push(...h.sent);
+      store.close();
+    }
+  };
+  const plugin = () => diagnosticsUpload({ securityLogPath: "/nonexistent/security.log" });
+  const failed = (what: string) => lines.filter((l) => l.includes(what)).length;
+
+  // 1. GetLog 5 (retries 1): the first attempt fails; the process ends during the retry wait.
+  let filename = "";
+  await run([plugin()], async () => {
+    server.failures = [500];
+    const answer = await csms.call("CP-1", "GetLog", {
+      log: { remoteLocation: `${server.origin}/logs/` },
+      logType: "SecurityLog",
+      requestId: 5,
+      retries: 1,
+      retryInterval: 600,
+    }) as Params;
+    filename = String(answer.filename);
+    await until(() => failed("GetLog 5: attempt 1 failed") === 1, "first attempt failed");
+  });
+
+  // 2. A process without the plugin: nothing is going on, the triggered status says so.
+  await run([], async () => {
+    await csms.call("CP-1", "ExtendedTriggerMessage", {
+      requestedMessage: "LogStatusNotification",
+    });
+    await csms.waitFor("LogStatusNotification", 2);
+    assert.deepEqual(calls(csms, "LogStatusNotification").at(-1), { status: "Idle" });
+  });
+
+  // 3. With the plugin: the second (last) attempt is made at once, it fails too: UploadFailure.
+  server.failures = [500];
+  await run([plugin()], async () => {
+    await csms.waitFor("LogStatusNotification", 4);
+  });
+  assert.deepEqual(calls(csms, "LogStatusNotification"), [
+    { status: "Uploading", requestId: 5 },
+    { status: "Idle" }, // triggered
+    { status: "Uploading", requestId: 5 },
+    { status: "UploadFailure", requestId: 5 },
+  ]);
+  assert.deepEqual(server.requests.map((r) => [r.path, r.status]), [
+    [`/logs/${filename}`, 500],
+    [`/logs/${filename}`, 500],
+  ]);
+
+  // 4. GetDiagnostics (retries 2): fails, restart, attempted again at once and uploaded under
+  // the file name it was announced with.
+  let fileName = "";
+  await run([plugin()], async () => {
+    server.failures = [503];
+    const answer = await csms.call("CP-1", "GetDiagnostics", {
+      location: `${server.origin}/diag/`,
+      retries: 2,
+      retryInterval: 600,
+    }) as Params;
+    fileName = String(answer.fileName);
+    await until(() => failed("GetDiagnostics: attempt 1 failed") === 1, "first attempt failed");
+    // A triggered status during the wait: Uploading.
+    await csms.call("CP-1", "TriggerMessage", {
+      requestedMessage: "DiagnosticsStatusNotification",
+    });
+    await csms.waitFor("DiagnosticsStatusNotification", 2);
+  });
+  await clock.advance(3_600_000); // the charger was off for an hour
+  await run([plugin()], async () => {
+    await csms.waitFor("DiagnosticsStatusNotification", 4);
+  });
+  assert.deepEqual(calls(csms, "DiagnosticsStatusNotification").map((p) => p.status), [
+    "Uploading",
+    "Uploading", // triggered
+    "Uploading", // after the restart
+    "Uploaded",
+  ]);
+  assert.deepEqual(server.requests.slice(2).map((r) => [r.path, r.status]), [
+    [`/diag/${fileName}`, 503],
+    [`/diag/${fileName}`, 201],
+  ]);
+  assert.ok(server.uploads.has(`/diag/${fileName}`));
+  assertAllValid(csms.frames);
+  const store = new SqliteEventStore(storePath);
+  try {
+    assert.deepEqual(replay(store).frames, sent);
+  } finally {
+    store.close();
+  }
 });

@@ -12,6 +12,9 @@ import { assertAllValid } from "../support/ocpp_schema.ts";
 import { replay } from "../../core/replay.ts";
 import { ManualClock } from "../../core/clock.ts";
 import { SqliteEventStore } from "../../core/sqlite_event_store.ts";
+import { MemoryEventStore } from "../../core/memory_event_store.ts";
+import type { Plugin } from "../../core/plugin.ts";
+import type { FirmwareUpdateRequest } from "../../core/requests/update_firmware.ts";
 import type { Logger } from "../../core/logger.ts";
 import {
   type FirmwareInstallRequest,
@@ -668,4 +671,347 @@ Deno.test("the firmware takes over signedUpdateFirmware; without any provider Up
   assertAllValid(csms.frames);
   assert.deepEqual(replay(h.store).frames, h.sent);
   assert.deepEqual(replay(bare.store).frames, bare.sent);
+});
+
+Deno.test("installation failures: a plain update's InstallVerificationFailed and a throwing install are InstallationFailed, a signed one's InstallVerificationFailed stays; the connectors are given back", async () => {
+  await using tmp = await tempDir();
+  const fw = await makeFirmware(tmp.path);
+  await using server = new FileServer();
+  server.files.set("/fw.bin", fw.image);
+  const clock = new ManualClock(startTime());
+  await using csms = await startCsms(clock);
+  const outcomes: (() => InstallOutcome)[] = [
+    () => "InstallVerificationFailed",
+    () => {
+      throw new Error("flash write failed");
+    },
+    () => "InstallVerificationFailed",
+  ];
+  const enabled: number[] = [];
+  const h = makeChargePoint(csms.url, {
+    clock,
+    callbacks: { enableEvse: (c) => (enabled.push(c), true), disableEvse: () => true },
+    plugins: [
+      firmwareUpdate({
+        install: () => (outcomes.shift() ?? (() => "Installed"))(),
+        manufacturerRoots: [fw.root],
+      }),
+    ],
+  });
+  await boot(h, csms);
+  for (const n of [1, 2]) {
+    await csms.call("CP-1", "UpdateFirmware", {
+      location: `${server.origin}/fw.bin`,
+      retrieveDate: iso(clock.now()),
+    });
+    await csms.waitFor("FirmwareStatusNotification", 4 * n);
+    await until(() => enabled.length === 2 * n, "connectors given back");
+    await quiet(h);
+  }
+  await csms.call("CP-1", "SignedUpdateFirmware", {
+    requestId: 31,
+    firmware: {
+      location: `${server.origin}/fw.bin`,
+      retrieveDateTime: iso(clock.now()),
+      signingCertificate: fw.ecSigner,
+      signature: fw.ecSignature,
+    },
+  });
+  await csms.waitFor("SignedFirmwareStatusNotification", 5);
+  await until(() => enabled.length === 6, "connectors given back");
+  await quiet(h);
+  assert.deepEqual(statuses(csms, "FirmwareStatusNotification"), [
+    "Downloading",
+    "Downloaded",
+    "Installing",
+    "InstallationFailed", // InstallVerificationFailed: 1.6 has no such status
+    "Downloading",
+    "Downloaded",
+    "Installing",
+    "InstallationFailed", // install threw
+  ]);
+  assert.deepEqual(statuses(csms, "SignedFirmwareStatusNotification"), [
+    "Downloading",
+    "Downloaded",
+    "SignatureVerified",
+    "Installing",
+    "InstallVerificationFailed",
+  ]);
+  assert.deepEqual(enabled, [1, 2, 1, 2, 1, 2]);
+  assert.deepEqual([h.cp.connectorStatus(1), h.cp.connectorStatus(2)], ["Available", "Available"]);
+  assert.equal(securityEvents(h, "FirmwareUpdated"), 0);
+  await finish(h, csms);
+});
+
+Deno.test("SignedUpdateFirmware replacing one that waits for its retrieveDateTime is AcceptedCanceled; one during an installation is Rejected (and UpdateFirmware ignored); a ChangeAvailability during the installation is kept after it", async () => {
+  await using tmp = await tempDir();
+  const fw = await makeFirmware(tmp.path);
+  await using server = new FileServer();
+  server.files.set("/a.bin", fw.image);
+  server.files.set("/b.bin", fw.image);
+  const t0 = startTime();
+  const clock = new ManualClock(t0);
+  await using csms = await startCsms(clock);
+  const lines: string[] = [];
+  let finishInstall: (outcome: InstallOutcome) => void = () => {};
+  const installs: string[] = [];
+  const h = makeChargePoint(csms.url, {
+    clock,
+    logger: recordingLogger(lines),
+    plugins: [
+      firmwareUpdate({
+        install: (_image, request) => {
+          installs.push(request.location);
+          return new Promise<InstallOutcome>((resolve) => (finishInstall = resolve));
+        },
+        manufacturerRoots: [fw.root],
+      }),
+    ],
+  });
+  await boot(h, csms);
+  const signed = (requestId: number, file: string, retrieve: number) => ({
+    requestId,
+    firmware: {
+      location: `${server.origin}/${file}`,
+      retrieveDateTime: iso(retrieve),
+      signingCertificate: fw.ecSigner,
+      signature: fw.ecSignature,
+    },
+  });
+  assert.deepEqual(
+    await csms.call("CP-1", "SignedUpdateFirmware", signed(41, "a.bin", t0 + 60_000)),
+    {
+      status: "Accepted",
+    },
+  );
+  await csms.waitFor("SignedFirmwareStatusNotification", 1); // DownloadScheduled
+  await quiet(h);
+  assert.deepEqual(await csms.call("CP-1", "SignedUpdateFirmware", signed(42, "b.bin", t0)), {
+    status: "AcceptedCanceled",
+  });
+  await until(() => installs.length === 1, "installing b");
+  await csms.waitFor("SignedFirmwareStatusNotification", 5);
+  await quiet(h);
+  assert.deepEqual(await csms.call("CP-1", "SignedUpdateFirmware", signed(43, "a.bin", t0)), {
+    status: "Rejected",
+  });
+  assert.deepEqual(
+    await csms.call("CP-1", "UpdateFirmware", {
+      location: `${server.origin}/a.bin`,
+      retrieveDate: iso(t0),
+    }),
+    {},
+  );
+  await quiet(h);
+  assert.ok(lines.includes("UpdateFirmware ignored: an installation is going on"));
+  // Held for the installation; the central system takes connector 2 out of service meanwhile.
+  assert.deepEqual([h.cp.connectorStatus(1), h.cp.connectorStatus(2)], [
+    "Unavailable",
+    "Unavailable",
+  ]);
+  assert.deepEqual(
+    await csms.call("CP-1", "ChangeAvailability", { connectorId: 2, type: "Inoperative" }),
+    { status: "Accepted" },
+  );
+  finishInstall("Installed");
+  await csms.waitFor("SignedFirmwareStatusNotification", 6);
+  await quiet(h);
+  await clock.advance(120_000); // request 41's retrieveDateTime passes: it was cancelled
+  assert.deepEqual(calls(csms, "SignedFirmwareStatusNotification"), [
+    { status: "DownloadScheduled", requestId: 41 },
+    { status: "Downloading", requestId: 42 },
+    { status: "Downloaded", requestId: 42 },
+    { status: "SignatureVerified", requestId: 42 },
+    { status: "Installing", requestId: 42 },
+    { status: "Installed", requestId: 42 },
+  ]);
+  assert.deepEqual(installs, [`${server.origin}/b.bin`]);
+  assert.deepEqual(server.requests.map((r) => r.path), ["/b.bin"]);
+  await until(() => h.cp.connectorStatus(1) === "Available", "connector 1 given back");
+  assert.equal(h.cp.connectorStatus(2), "Unavailable", "the central system's decision stays");
+  assert.deepEqual(statuses(csms, "FirmwareStatusNotification"), []);
+  await finish(h, csms);
+});
+
+Deno.test("UpdateFirmware over implicit FTPS: a 550 to RETR (image not published yet) is retried, then installed", async () => {
+  await using tmp = await tempDir();
+  const certs = await serverCertificates(tmp.path);
+  const root = `${tmp.path}/ftp`;
+  await Deno.mkdir(`${root}/fw`, { recursive: true });
+  await using ftp = await FtpServer.start(
+    root,
+    { user: "fw", password: "pw" },
+    { ...certs, implicit: true },
+    { retrFailure550: true },
+  );
+  const clock = new ManualClock(startTime());
+  await using csms = await startCsms(clock);
+  const lines: string[] = [];
+  const firmware = installer("Installed");
+  const h = makeChargePoint(csms.url, {
+    clock,
+    logger: recordingLogger(lines),
+    plugins: [
+      firmwareUpdate({
+        install: firmware.install,
+        caCerts: [certs.ca],
+        implicitFtpsPorts: [ftp.port], // the test server cannot listen on 990
+      }),
+    ],
+  });
+  await boot(h, csms);
+  await csms.call("CP-1", "UpdateFirmware", {
+    location: ftp.url("ftps", "fw", "pw", "/fw/2.0.bin"),
+    retrieveDate: iso(clock.now()),
+    retries: 2,
+    retryInterval: 60,
+  });
+  await until(() => lines.some((l) => l.includes("download attempt 1 failed")), "the 550");
+  assert.ok(lines.some((l) => l.includes("FTP 550") && l.includes("RETR /fw/2.0.bin")));
+  await quiet(h);
+  const image = new TextEncoder().encode("firmware 2.0");
+  await Deno.writeFile(`${root}/fw/2.0.bin`, image); // published meanwhile
+  await clock.advance(60_000);
+  await csms.waitFor("FirmwareStatusNotification", 5);
+  assert.deepEqual(statuses(csms, "FirmwareStatusNotification"), [
+    "Downloading",
+    "Downloading",
+    "Downloaded",
+    "Installing",
+    "Installed",
+  ]);
+  assert.deepEqual(firmware.installs.map((i) => i.image), [image]);
+  await quiet(h);
+  await finish(h, csms);
+});
+
+Deno.test("a restart while an UpdateFirmware waits for its retry: the status starts Idle; the update resumes once registered, waits for retrieveDate, counts the attempts made", async () => {
+  await using tmp = await tempDir();
+  await using server = new FileServer();
+  const t0 = startTime();
+  const clock = new ManualClock(t0);
+  await using csms = await startCsms(clock);
+  const storePath = `${tmp.path}/events.sqlite`;
+  const lines: string[] = [];
+  const sent: string[] = [];
+  const firmware = installer("Installed");
+  const run = async (
+    plugins: Plugin[],
+    body: (h: Harness) => Promise<void>,
+  ): Promise<void> => {
+    const store = new SqliteEventStore(storePath);
+    const h = makeChargePoint(csms.url, { clock, store, plugins, logger: recordingLogger(lines) });
+    try {
+      const booted = calls(csms, "StatusNotification").length;
+      await h.cp.start();
+      await csms.waitFor("StatusNotification", booted + 3);
+      await quiet(h);
+      await body(h);
+      await quiet(h);
+    } finally {
+      await h.cp.stop();
+      sent.push(...h.sent);
+      store.close();
+    }
+  };
+  const plugin = () => firmwareUpdate({ install: firmware.install });
+  const image = new TextEncoder().encode("firmware 3.0");
+
+  // 1. Accepted for in 10 minutes; the process ends while it waits.
+  await run([plugin()], async (h) => {
+    await csms.call("CP-1", "UpdateFirmware", {
+      location: `${server.origin}/fw.bin`,
+      retrieveDate: iso(t0 + 600_000),
+      retries: 2,
+      retryInterval: 60,
+    });
+    await quiet(h);
+    assert.deepEqual(await trigger(h, csms, "ExtendedTriggerMessage"), {
+      status: "DownloadScheduled",
+    });
+  });
+
+  // 2. Restarted (with the plugin): it still waits for retrieveDate, then downloads; the first
+  // two attempts fail (404: not published yet); the process ends during the retry wait.
+  await run([plugin()], async (h) => {
+    assert.deepEqual(await trigger(h, csms, "ExtendedTriggerMessage"), {
+      status: "DownloadScheduled",
+    });
+    await clock.advance(599_000);
+    assert.equal(server.requests.length, 0, "not before retrieveDate");
+    await clock.advance(1_000);
+    await until(() => lines.some((l) => l.includes("download attempt 1 failed")), "attempt 1");
+    await quiet(h);
+    await clock.advance(60_000);
+    await until(() => lines.some((l) => l.includes("download attempt 2 failed")), "attempt 2");
+    assert.deepEqual(await trigger(h, csms, "TriggerMessage"), { status: "Downloading" });
+  });
+
+  // 3. Without the plugin: nothing is going on any more.
+  await run([], async (h) => {
+    assert.deepEqual(await trigger(h, csms, "TriggerMessage"), { status: "Idle" });
+    assert.deepEqual(await trigger(h, csms, "ExtendedTriggerMessage"), { status: "Idle" });
+  });
+
+  // 4. With the plugin again: the third and last attempt (retries 2) works.
+  server.files.set("/fw.bin", image);
+  await run([plugin()], async () => {
+    await csms.waitFor("FirmwareStatusNotification", 8);
+  });
+  assert.deepEqual(statuses(csms, "FirmwareStatusNotification"), [
+    "Downloading",
+    "Downloading",
+    "Downloading", // triggered
+    "Idle", // triggered, in the process without the plugin
+    "Downloading", // attempt 3, at once after the restart
+    "Downloaded",
+    "Installing",
+    "Installed",
+  ]);
+  assert.deepEqual(server.requests.map((r) => r.status), [404, 404, 200]);
+  assert.deepEqual(firmware.installs.map((i) => i.image), [image]);
+  assertAllValid(csms.frames);
+  const store = new SqliteEventStore(storePath);
+  try {
+    assert.deepEqual(replay(store).frames, sent);
+  } finally {
+    store.close();
+  }
+});
+
+Deno.test("the firmware takes over updateFirmware: the plugin neither downloads nor resumes it after a restart", async () => {
+  await using server = new FileServer();
+  server.files.set("/fw.bin", new Uint8Array([1]));
+  const clock = new ManualClock(startTime());
+  await using csms = await startCsms(clock);
+  const asked: FirmwareUpdateRequest[] = [];
+  const store = new MemoryEventStore();
+  const firmware = installer("Installed");
+  const options = {
+    clock,
+    store,
+    callbacks: { updateFirmware: (r: FirmwareUpdateRequest) => void asked.push(r) },
+    plugins: [firmwareUpdate({ install: firmware.install })],
+  };
+  const h = makeChargePoint(csms.url, options);
+  await boot(h, csms);
+  const request = { location: `${server.origin}/fw.bin`, retrieveDate: iso(clock.now()) };
+  assert.deepEqual(await csms.call("CP-1", "UpdateFirmware", request), {});
+  await until(() => asked.length === 1, "the firmware's callback");
+  assert.deepEqual(asked, [request]);
+  h.cp.onFirmwareUpdateStatusNotification(-1, "Downloading"); // the firmware reports its own
+  await csms.waitFor("FirmwareStatusNotification", 1);
+  await quiet(h);
+  await h.cp.stop();
+  const again = makeChargePoint(csms.url, options);
+  await again.cp.start();
+  await csms.waitFor("StatusNotification", 6);
+  await quiet(again);
+  await clock.advance(120_000);
+  await again.cp.stop();
+  assert.deepEqual(server.requests, []);
+  assert.deepEqual(firmware.installs, []);
+  assert.deepEqual(statuses(csms, "FirmwareStatusNotification"), ["Downloading"]);
+  assertAllValid(csms.frames);
+  assert.deepEqual(replay(store).frames, [...h.sent, ...again.sent]);
 });

@@ -169,3 +169,57 @@ Deno.test("plugins that throw are reported and isolated: setup, listeners and pr
   assertAllValid(csms.frames);
   assert.deepEqual(replay(h.store).frames, h.sent);
 });
+
+Deno.test("a webhook answering an error status is reported (not 2xx), and the next posts still go out in order", async () => {
+  const posts: Record<string, unknown>[] = [];
+  let status = 500;
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (r) => {
+    posts.push(await r.json());
+    return new Response(status === 500 ? "down for maintenance" : null, { status });
+  });
+  try {
+    const url = `http://127.0.0.1:${server.addr.port}/hooks/status`;
+    await using csms = await ScriptedCsms.start();
+    const warnings: string[] = [];
+    const logger: Logger = {
+      debug() {},
+      info() {},
+      warn: (m) => void warnings.push(m),
+      error: (m) => void warnings.push(m),
+    };
+    const h = makeChargePoint(csms.url, { logger, plugins: [statusWebhook(url)] });
+    await h.cp.start();
+    await csms.waitFor("StatusNotification", 3);
+    await until(() => posts.length === 3, "3 posts");
+    status = 204;
+    h.cp.onSessionStarted(1, "s-1", "EVConnected");
+    await until(() => posts.length === 4, "4 posts");
+    await h.cp.stop();
+    assert.deepEqual(warnings.filter((w) => w.startsWith("status webhook")), [
+      `status webhook: Error: HTTP 500 from ${url}`,
+      `status webhook: Error: HTTP 500 from ${url}`,
+      `status webhook: Error: HTTP 500 from ${url}`,
+    ]);
+    assert.deepEqual(posts.map((p) => [p.connectorId, p.status]), [
+      [0, "Available"],
+      [1, "Available"],
+      [2, "Available"],
+      [1, "Preparing"],
+    ]);
+  } finally {
+    await server.shutdown();
+  }
+});
+
+Deno.test("the plugin guide shows plugins/status_webhook.ts as it is, in under 30 lines", async () => {
+  const guide = await Deno.readTextFile(new URL("../../PLUGINS.md", import.meta.url));
+  const source = await Deno.readTextFile(
+    new URL("../../plugins/status_webhook.ts", import.meta.url),
+  );
+  const start = guide.indexOf("```ts\nimport type { Plugin }");
+  assert.ok(start >= 0, "the example is in PLUGINS.md");
+  const block = guide.slice(start + "```ts\n".length, guide.indexOf("```\n", start + 5));
+  const fn = source.slice(source.indexOf("export function statusWebhook"));
+  assert.equal(block, `import type { Plugin } from "./mod.ts";\n\n${fn}`);
+  assert.ok(fn.trimEnd().split("\n").length < 30, "the plugin is under 30 lines");
+});

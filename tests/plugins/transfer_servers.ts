@@ -186,6 +186,13 @@ export class FtpServer implements AsyncDisposable {
     root: string,
     credentials: { readonly user: string; readonly password: string },
     tls?: { readonly cert: string; readonly key: string; readonly implicit?: boolean },
+    options: {
+      /**
+       * Answer 550 ("file unavailable", as vsftpd or ProFTPD do) rather than ftp-srv's 551 when
+       * RETR fails (e.g. no such file).
+       */
+      readonly retrFailure550?: boolean;
+    } = {},
   ): Promise<FtpServer> {
     const port = freePort();
     const pasv = 40000 + Math.floor(Math.random() * 200) * 100;
@@ -208,6 +215,13 @@ export class FtpServer implements AsyncDisposable {
       connection.on("STOR", (error: unknown, name: string) => {
         if (error === null || error === undefined) ftp.stored.push(name);
       });
+      if (options.retrFailure550 === true) {
+        let retr = false;
+        connection.on("RETR", (error: unknown) => (retr = error !== null && error !== undefined));
+        const reply = connection.reply.bind(connection);
+        connection.reply = (status: number | object, ...rest: unknown[]) =>
+          reply(status === 551 && retr ? 550 : status, ...rest);
+      }
       resolve({ root });
     });
     await server.listen();
