@@ -15,8 +15,9 @@
  * - At `MessageQueueSizeThreshold` queued CALLs, periodic MeterValues are thinned (every second
  *   one of each series dropped), then the oldest SecurityEventNotification;
  *   StartTransaction/StopTransaction never. Drops raise `TransactionMessagesDropped`, and the
- *   whitepaper's `MemoryExhaustion` security event, unless a MemoryExhaustion notification was
- *   queued already or is what is being added (so its own notification never raises another).
+ *   whitepaper's `MemoryExhaustion` security event once per episode (state `outboxFull`, until
+ *   a CALL is added below the threshold again), not while a MemoryExhaustion notification is
+ *   queued (so its own notification never raises another).
  * - When the link becomes usable, the backlog is flushed at most `MessageQueueFlushRate` CALLs
  *   per second. A CALL that cannot go yet (retry wait, pacing) lets normal CALLs behind it pass.
  *
@@ -212,7 +213,7 @@ export function sendTransactional(
   payload: Record<string, unknown>,
   txRef?: string,
 ): void {
-  makeRoom(d, action === "SecurityEventNotification" && payload.type === "MemoryExhaustion");
+  makeRoom(d);
   d.enqueue({ action, payload, kind: "transaction", ...(txRef === undefined ? {} : { txRef }) });
 }
 
@@ -462,12 +463,14 @@ function raiseFailed(
  * thins the periodic MeterValues (every second one of each transaction's or connector's series,
  * the newest kept), or else drops the oldest SecurityEventNotification. StartTransaction and
  * StopTransaction are never dropped: with only those queued the outbox grows past the limit.
- * A drop raises `MemoryExhaustion`, unless a notification of one is queued or being added
- * (`addingNotice`).
+ * The first drop of an episode raises `MemoryExhaustion` (see the module documentation).
  */
-function makeRoom(d: Draft, addingNotice: boolean): void {
+function makeRoom(d: Draft): void {
   const limit = intKey(d.state.config, "MessageQueueSizeThreshold", DEFAULT_QUEUE_THRESHOLD);
-  if (limit <= 0 || d.state.outbox.size < limit) return;
+  if (limit <= 0 || d.state.outbox.size < limit) {
+    if (d.state.outboxFull) d.set({ outboxFull: false });
+    return;
+  }
   const items = [...d.state.outbox];
   const dropped = thinning(items);
   if (dropped.size === 0) {
@@ -495,7 +498,9 @@ function makeRoom(d: Draft, addingNotice: boolean): void {
   const noticeQueued = items.some((c) =>
     c.action === "SecurityEventNotification" && c.payload.type === "MemoryExhaustion"
   );
-  if (!addingNotice && !noticeQueued) {
+  const firstDrop = !d.state.outboxFull;
+  if (firstDrop) d.set({ outboxFull: true });
+  if (firstDrop && !noticeQueued) {
     raiseSecurityEvent(
       d,
       "MemoryExhaustion",

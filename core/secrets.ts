@@ -118,9 +118,10 @@ export function redactFrame(text: string): RedactedFrame {
 
 /**
  * Redacts the secrets of a recorded event: the text of a `FrameReceived` (see
- * {@linkcode redactFrame}) and secret keys of the `ChargePointStarted` configuration. Events the
- * library recorded are already redacted; this is for exports of logs of unknown origin. Use it
- * with `exportJsonl(events, redactSecrets)`.
+ * {@linkcode redactFrame}), secret keys of the `ChargePointStarted` configuration, and the
+ * userinfo of the URLs of `ChargePointStarted` and `ConnectionOpened` (see
+ * {@linkcode redactUrl}). Events the library recorded are already redacted; this is for exports
+ * of logs of unknown origin. Use it with `exportJsonl(events, redactSecrets)`.
  *
  * @example
  * ```ts
@@ -142,12 +143,25 @@ export const redactSecrets: Redact = (event: RecordedEvent): RecordedEvent => {
     const { text } = redactFrame(fields.text);
     return text === fields.text ? event : { ...event, data: { ...fields, text } };
   }
+  if (event.type === "ConnectionOpened" && typeof fields.url === "string") {
+    const url = redactUrl(fields.url);
+    return url === fields.url ? event : { ...event, data: { ...fields, url } };
+  }
   if (event.type === "ChargePointStarted") {
+    let data = fields;
+    if (typeof fields.csmsUrl === "string" && redactUrl(fields.csmsUrl) !== fields.csmsUrl) {
+      data = { ...data, csmsUrl: redactUrl(fields.csmsUrl) };
+    }
     const config = fields.configuration;
-    if (typeof config !== "object" || config === null || Array.isArray(config)) return event;
-    const kept = Object.entries(config as Record<string, unknown>).filter(([k]) => !isSecretKey(k));
-    if (kept.length === Object.keys(config).length) return event;
-    return { ...event, data: { ...fields, configuration: Object.fromEntries(kept) } };
+    if (typeof config === "object" && config !== null && !Array.isArray(config)) {
+      const kept = Object.entries(config as Record<string, unknown>).filter(([k]) =>
+        !isSecretKey(k)
+      );
+      if (kept.length !== Object.keys(config).length) {
+        data = { ...data, configuration: Object.fromEntries(kept) };
+      }
+    }
+    return data === fields ? event : { ...event, data };
   }
   return event;
 };

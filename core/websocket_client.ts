@@ -2,12 +2,15 @@
  * A small RFC 6455 WebSocket client on Deno's own sockets (`Deno.connect`, `Deno.connectTls`).
  *
  * Unlike the built-in `WebSocket`, it can send ping frames (OCPP `WebSocketPingInterval`), tells
- * the HTTP status of a refused upgrade (`FailedToAuthenticateAtCsms` on 401), and supports TLS
- * client certificates. Text messages only: OCPP-J never uses binary frames.
+ * the HTTP status of a refused upgrade (`FailedToAuthenticateAtCentralSystem` on 401), and
+ * supports TLS client certificates. Text messages only: OCPP-J never uses binary frames.
+ * Userinfo of the URL (`ws://user:password@host`) becomes a Basic `Authorization` header when no
+ * such header is given; it never appears in an error (nor its `value`).
  *
  * @module
  */
 import { ChargePointError, InvalidArgumentError } from "./errors.ts";
+import { redactUrl } from "./secrets.ts";
 
 /**
  * Options of {@linkcode connectWebSocket}.
@@ -222,15 +225,16 @@ function parseTarget(url: string, o: WebSocketConnectOptions): Target {
   let u: URL;
   try {
     u = new URL(url);
-  } catch (e) {
-    throw new InvalidArgumentError("url", url, `not a URL (${errorText(e)})`);
+  } catch (_invalid) {
+    // The parser's message quotes the text, password included: not passed on.
+    throw new InvalidArgumentError("url", redactUrl(url), "not a URL");
   }
   if (u.protocol !== "ws:" && u.protocol !== "wss:") {
-    throw new InvalidArgumentError("url", url, "scheme must be ws: or wss:");
+    throw new InvalidArgumentError("url", redactUrl(url), "scheme must be ws: or wss:");
   }
   const secure = u.protocol === "wss:";
   if (!secure && o.clientCert) {
-    throw new InvalidArgumentError("url", url, "a client certificate needs a wss: URL");
+    throw new InvalidArgumentError("url", redactUrl(url), "a client certificate needs a wss: URL");
   }
   if (!o.clientCert !== !o.clientKey) {
     throw new InvalidArgumentError("clientKey", "(hidden)", "clientCert and clientKey go together");

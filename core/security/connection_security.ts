@@ -28,6 +28,7 @@ import type { Clock } from "../clock.ts";
 import type { Logger } from "../logger.ts";
 import type { State } from "../state.ts";
 import { basicAuthHeader } from "../websocket_client.ts";
+import { ChargePointError } from "../errors.ts";
 import {
   authorizationKeyPassword,
   checkProfileUrls,
@@ -399,7 +400,7 @@ export class ConnectionSecurity {
       }
       await this.load();
     } catch (error) {
-      this.#logger.error("certificate store: install failed", { error });
+      this.#logger.error("certificate store: install failed", { error: errorName(error) });
       return { status: "Failed", reason: `certificate store: ${errorName(error)}` };
     }
     return { status: "Accepted" };
@@ -444,7 +445,7 @@ export class ConnectionSecurity {
           await this.#store.removeRoot(type, pem);
           await this.load();
         } catch (error) {
-          this.#logger.error("certificate store: delete failed", { error });
+          this.#logger.error("certificate store: delete failed", { error: errorName(error) });
           return { status: "Failed", reason: `certificate store: ${errorName(error)}` };
         }
         return { status: "Accepted" };
@@ -456,8 +457,25 @@ export class ConnectionSecurity {
   async #sign(subject: unknown): Promise<{ csr: string }> {
     const { commonName, organization } = subject as { commonName: string; organization: string };
     const { csr, privateKey } = await createCsr({ commonName, organization });
-    await this.#store.setPendingKey(privateKey);
+    await this.#storing(
+      "keeping the key of the signing request",
+      () => this.#store.setPendingKey(privateKey),
+    );
     return { csr };
+  }
+
+  /**
+   * Runs a store operation that handles a private key; its failure is logged and rethrown as a
+   * {@linkcode CertificateStoreFailure} naming only the kind of error (the store's message could
+   * quote what it was given, and a failed callback's error is recorded in the log).
+   */
+  async #storing<T>(what: string, operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      this.#logger.error(`certificate store: ${what} failed`, { error: errorName(error) });
+      throw new CertificateStoreFailure(`certificate store: ${what} failed (${errorName(error)})`);
+    }
   }
 
   async #certificateSigned(
@@ -501,7 +519,7 @@ export class ConnectionSecurity {
       await this.load();
     } catch (error) {
       this.#logger.error("certificate store: saving the charge point certificate failed", {
-        error,
+        error: errorName(error),
       });
       return { status: "Rejected", reason: `certificate store: ${errorName(error)}` };
     }
@@ -515,8 +533,17 @@ export class ConnectionSecurity {
   async #switched(ok: boolean): Promise<void> {
     if (ok && this.#newCredentials !== undefined) this.#credentials = this.#newCredentials;
     this.#newCredentials = undefined;
-    if (ok) await this.#store.commitNewChargePointCredentials();
-    else await this.#store.setNewChargePointCredentials(undefined);
+    if (ok) {
+      await this.#storing(
+        "committing the new certificate",
+        () => this.#store.commitNewChargePointCredentials(),
+      );
+    } else {
+      await this.#storing(
+        "dropping the new certificate",
+        () => this.#store.setNewChargePointCredentials(undefined),
+      );
+    }
     await this.load();
   }
 
@@ -525,6 +552,14 @@ export class ConnectionSecurity {
     const leaf = client === undefined ? undefined : splitPem(client.certificateChain)[0];
     if (leaf === undefined) return {};
     return { validTo: (await certificateInfo(leaf)).notAfter.toISOString() };
+  }
+}
+
+/** A certificate store operation failed (the message names only the kind of error). */
+class CertificateStoreFailure extends ChargePointError {
+  constructor(message: string) {
+    super("CERTIFICATE_STORE_FAILED", message);
+    this.name = "CertificateStoreFailure";
   }
 }
 

@@ -411,13 +411,15 @@ function raiseConnectionFailure(d: Draft, data: EventData<"ConnectionClosed">): 
     );
     return;
   }
+  // The profile of the attempt that failed (a transition is still "connecting" here).
+  const kind = classifyConnectionFailure(data.reason, connectionProfile(d.state));
   const eventType = {
     CentralSystemCertificate: "InvalidCentralSystemCertificate",
     ChargePointRejected: "FailedToAuthenticateAtCentralSystem",
     TlsVersion: "InvalidTLSVersion",
     TlsCipherSuite: "InvalidTLSCipherSuite",
     none: undefined,
-  }[classifyConnectionFailure(data.reason) ?? "none"];
+  }[kind ?? "none"];
   if (eventType !== undefined) raiseSecurityEvent(d, eventType, data.reason);
 }
 
@@ -425,6 +427,11 @@ function raiseConnectionFailure(d: Draft, data: EventData<"ConnectionClosed">): 
  * What a failed connection attempt's reason says about security: the central system's
  * certificate could not be verified, the central system refused the charge point's TLS
  * credentials, no common TLS version, no common cipher suite, or none of these.
+ *
+ * Under security profile 3 (`profile`), a central system that ends the connection during the
+ * WebSocket upgrade without a word (no TLS alert, no HTTP answer) is also counted as refusing the
+ * charge point's certificate: under TLS 1.3 a server checks the client certificate after the
+ * handshake and may just drop the connection (its alert, if any, lost with the reset).
  *
  * @example
  * ```ts
@@ -435,10 +442,12 @@ function raiseConnectionFailure(d: Draft, data: EventData<"ConnectionClosed">): 
  * // "ChargePointRejected"
  * console.log(classifyConnectionFailure("received fatal alert: ProtocolVersion")); // "TlsVersion"
  * console.log(classifyConnectionFailure("received fatal alert: HandshakeFailure")); // "TlsCipherSuite"
+ * console.log(classifyConnectionFailure("connection closed in handshake", 3)); // "ChargePointRejected"
  * ```
  */
 export function classifyConnectionFailure(
   reason: string,
+  profile: SecurityProfileNumber = 0,
 ):
   | "CentralSystemCertificate"
   | "ChargePointRejected"
@@ -452,6 +461,13 @@ export function classifyConnectionFailure(
   }
   if (
     /fatal alert: ?(CertificateRequired|BadCertificate|UnknownCA|CertificateExpired|CertificateRevoked|CertificateUnknown|UnsupportedCertificate|AccessDenied)/i
+      .test(reason)
+  ) {
+    return "ChargePointRejected";
+  }
+  if (
+    profile === 3 &&
+    /^handshake with .* failed: peer closed connection without sending TLS close_notify|^connection closed in handshake$/
       .test(reason)
   ) {
     return "ChargePointRejected";

@@ -5,7 +5,20 @@
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { maskSecretValue, REDACTED, redactFrame, redactSecrets } from "../../core/secrets.ts";
+import {
+  maskSecretValue,
+  REDACTED,
+  redactFrame,
+  redactSecrets,
+  redactUrl,
+} from "../../core/secrets.ts";
+import { ChargePoint } from "../../core/charge_point.ts";
+import { InvalidArgumentError } from "../../core/errors.ts";
+import { ManualClock } from "../../core/clock.ts";
+import { MemoryCertificateStore } from "../../core/certificate_store.ts";
+import { ConnectionSecurity } from "../../core/security/connection_security.ts";
+import { initialState } from "../../core/state.ts";
+import { silentLogger } from "../../core/logger.ts";
 import { findConfigurationKey, validateConfigurationValue } from "../../core/configuration_keys.ts";
 import { DEFAULT_CONFIGURATION } from "../../core/configuration.ts";
 import { parseFrame, validateCall } from "../../core/rpc_frame.ts";
@@ -178,4 +191,108 @@ Deno.test("redactSecrets: removes secrets from FrameReceived and ChargePointStar
   assert.ok(text.includes('"HeartbeatInterval":"60"'));
   assert.equal(redactSecrets(events[2]!), events[2], "untouched events are the same object");
   assert.equal(REDACTED.includes("0"), false);
+});
+
+Deno.test("redactUrl: the userinfo never survives (property); URLs without one are unchanged", () => {
+  fc.assert(
+    fc.property(
+      fc.constantFrom("ws", "wss", "http"),
+      fc.stringMatching(/^[^/?#@\s]{1,20}$/),
+      fc.stringMatching(/^[^/?#\s]{1,20}$/),
+      fc.webPath(),
+      (scheme, user, password, path) => {
+        const url = `${scheme}://${user}:${password}@csms.example.com:9000${path}`;
+        const redacted = redactUrl(url);
+        assert.equal(redacted, `${scheme}://csms.example.com:9000${path}`);
+        assert.equal(redactUrl(redacted), redacted, "idempotent");
+      },
+    ),
+    { numRuns: 300 },
+  );
+  for (const url of ["ws://127.0.0.1:9000/ocpp", "wss://h/ocpp/CP@1", "ws://h/a?b=c@d"]) {
+    assert.equal(redactUrl(url), url);
+  }
+});
+
+Deno.test("redactSecrets: URL userinfo of ChargePointStarted and ConnectionOpened is removed", () => {
+  const base = { id: "01JD0000000000000000000001", seq: 1, at: "2026-01-01T00:00:00.000Z" };
+  const started = redactSecrets({
+    ...base,
+    type: "ChargePointStarted",
+    data: { csmsUrl: "ws://CP-1:hunter2-secret@h/ocpp", configuration: {} },
+  });
+  const opened = redactSecrets({
+    ...base,
+    type: "ConnectionOpened",
+    data: { url: "ws://CP-1:hunter2-secret@h/ocpp/CP-1", protocol: "ocpp1.6" },
+  });
+  assert.deepEqual(started.data, { csmsUrl: "ws://h/ocpp", configuration: {} });
+  assert.deepEqual(opened.data, { url: "ws://h/ocpp/CP-1", protocol: "ocpp1.6" });
+});
+
+Deno.test("a csmsUrl with a password: never in an error message or value", () => {
+  try {
+    new ChargePoint({
+      chargePointId: "CP-1",
+      csmsUrl: "http://CP-1:hunter2-secret@127.0.0.1:1/ocpp",
+      connectors: 1,
+      bootNotification: { chargePointVendor: "Acme", chargePointModel: "AC22" },
+    });
+    assert.fail("constructed");
+  } catch (error) {
+    assert.ok(error instanceof InvalidArgumentError);
+    assert.ok(!`${error.message} ${String(error.value)}`.includes("hunter2"));
+    assert.equal(error.value, "http://127.0.0.1:1/ocpp");
+  }
+});
+
+Deno.test("certificate callbacks: results and errors (recorded in the log) never carry a private key, even when the store quotes it", async () => {
+  /** A store whose writes fail with a message quoting the key it was given. */
+  class QuotingFailingStore extends MemoryCertificateStore {
+    override setPendingKey(privateKey: string | undefined): Promise<void> {
+      return Promise.reject(new Error(`cannot write ${privateKey}`));
+    }
+    override setNewChargePointCredentials(
+      credentials: { readonly privateKey: string } | undefined,
+    ): Promise<void> {
+      return Promise.reject(
+        new Error(`cannot write ${credentials?.privateKey ?? "-----BEGIN PRIVATE KEY-----"}`),
+      );
+    }
+  }
+  const security = (store: MemoryCertificateStore) =>
+    new ConnectionSecurity({
+      chargePointId: "CP-1",
+      csmsUrl: "wss://127.0.0.1:1/ocpp",
+      material: {},
+      clock: new ManualClock(),
+      logger: silentLogger,
+      state: initialState,
+      store,
+    }).callbacks();
+  // What the charge point records of a failed callback is String(error).
+  const recorded = (run: () => unknown) =>
+    Promise.resolve().then(run).then(
+      (result) => JSON.stringify(result),
+      (error: unknown) => String(error),
+    );
+
+  const ok = await recorded(() =>
+    security(new MemoryCertificateStore()).get("signCertificate")!({
+      commonName: "SN-1",
+      organization: "Acme",
+    })
+  );
+  assert.deepEqual(Object.keys(JSON.parse(ok)), ["csr"], "the CSR only");
+  const failing = security(new QuotingFailingStore());
+  for (
+    const [name, args] of [
+      ["signCertificate", [{ commonName: "SN-1", organization: "Acme" }]],
+      ["chargePointCertificateSwitched", [false]],
+    ] as const
+  ) {
+    const text = await recorded(() => failing.get(name)!(...args));
+    assert.match(text, /CertificateStoreFailure: certificate store: .* failed \(Error\)/, name);
+    assert.ok(!text.includes("PRIVATE KEY"), `${name}: ${text}`);
+  }
 });

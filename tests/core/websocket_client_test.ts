@@ -4,6 +4,7 @@ import {
   type WebSocketConnection,
   WebSocketError,
 } from "../../core/websocket_client.ts";
+import { InvalidArgumentError } from "../../core/errors.ts";
 
 const HOST = "127.0.0.1";
 const enc = new TextEncoder();
@@ -129,6 +130,31 @@ Deno.test("connects with subprotocol, custom headers, path and query", async () 
   ws.close();
   assertEquals(await within(ws.closed), { code: 1000, reason: "" }, "closed");
   await server.shutdown();
+});
+
+Deno.test("userinfo of the URL is the Basic auth header; it never appears in an error", async () => {
+  const { server, seen, url } = echoServer();
+  const withUser = url.replace("ws://", "ws://CP-1:p%40ss-word@");
+  const ws = await connectWebSocket(`${withUser}/ocpp/CP-1`, { protocols: ["ocpp1.6"] });
+  assertEquals(seen[0].headers.get("authorization"), basicAuthHeader("CP-1", "p@ss-word"));
+  ws.close();
+  await within(ws.closed);
+  await server.shutdown();
+  for (
+    const bad of [
+      "ws://CP-1:p%40ss-word@[not-a-host/ocpp",
+      "http://CP-1:p%40ss-word@127.0.0.1/ocpp",
+    ]
+  ) {
+    try {
+      await connectWebSocket(bad);
+      throw new Error(`${bad} connected`);
+    } catch (e) {
+      assert(e instanceof InvalidArgumentError, `InvalidArgumentError for ${bad}: ${e}`);
+      assert(!`${e.message} ${String(e.value)}`.includes("p%40ss-word"), "no password");
+      assertEquals(e.value, bad.replace("CP-1:p%40ss-word@", ""), "value without userinfo");
+    }
+  }
 });
 
 Deno.test("echoes text messages of 0 B .. 1 MiB and multi-byte UTF-8", async () => {

@@ -1,7 +1,7 @@
 /**
  * Test support for the security profiles: certificates made with `openssl` in a temporary
  * directory, and a Node CSMS (`https` + `ws`, as a child process) that can require and verify
- * TLS client certificates, which `Deno.serve` cannot.
+ * TLS client certificates, which `Deno.serve` cannot (deno issue 26825).
  *
  * The Node CSMS listens on one 127.0.0.1 port for both `ws:` and `wss:` (it looks at the first
  * byte: 0x16 starts a TLS handshake), so a charge point can upgrade from profile 1 to 2 and 3
