@@ -14,9 +14,9 @@ import type { EventData } from "../events/mod.ts";
 import { startTransactionAnswered } from "./invalid_id.ts";
 import type { OutgoingCall } from "./state.ts";
 import { armAligned } from "./metering.ts";
-import { securityRegistered, systemTimeSet } from "./security/profile.ts";
+import { systemTimeSet } from "./security/profile.ts";
 import { takeAnswered } from "./security/replayed_answers.ts";
-import { signCertificateAnswered } from "./requests/sign_certificate.ts";
+import { signCertificateAnswered, startCertificateRenewal } from "./requests/sign_certificate.ts";
 
 /** Takes the central system's clock from a `currentTime` field. */
 function takeTime(d: Draft, currentTime: unknown): void {
@@ -101,7 +101,8 @@ function answered(d: Draft, call: OutgoingCall, payload: Record<string, unknown>
         armHeartbeat(d);
         if (!wasAccepted) {
           for (const c of d.state.connectors) reportStatus(d, c.id);
-          securityRegistered(d);
+          // The central system's time is known: the certificate renewal can be planned.
+          startCertificateRenewal(d);
         }
       } else {
         d.set({ registration: payload.status === "Pending" ? "Pending" : "Rejected" });

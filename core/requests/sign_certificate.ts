@@ -111,7 +111,10 @@ export function armCertificateRenewal(d: Draft, validTo: string): void {
   );
 }
 
-/** Registered: asks for the expiry of the client certificate, if there is one. */
+/**
+ * The first BootNotification of the process was accepted (so the central system's time is
+ * known): asks for the expiry of the client certificate, if there is one, to plan its renewal.
+ */
 export function startCertificateRenewal(d: Draft): void {
   if (!d.hasCallback("clientCertificateInfo")) return;
   d.awaitCallback({

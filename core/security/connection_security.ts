@@ -104,18 +104,6 @@ export interface ConnectionSettings {
   readonly clientKey?: string;
 }
 
-/** Callbacks implemented here, by name. */
-export const CERTIFICATE_CALLBACKS: readonly string[] = [
-  "checkSecurityProfile",
-  "installCertificate",
-  "deleteCertificate",
-  "getInstalledCertificateIds",
-  "signCertificate",
-  "certificateSigned",
-  "chargePointCertificateSwitched",
-  "clientCertificateInfo",
-];
-
 /** Certificates starting this long after now are accepted (clock skew), in ms. */
 const NOT_BEFORE_TOLERANCE_MS = 5 * 60_000;
 
@@ -392,18 +380,15 @@ export class ConnectionSecurity {
         };
       }
     }
-    try {
+    const failure = await this.#tryStore("installing a root", async () => {
       await this.#store.addRoot(type, blocks[0]);
       if (keep !== undefined) {
         // AdditionalRootCertificateCheck: the new root replaces the old, which stays as fallback.
         for (const old of installed) if (old !== keep) await this.#store.removeRoot(type, old);
       }
       await this.load();
-    } catch (error) {
-      this.#logger.error("certificate store: install failed", { error: errorName(error) });
-      return { status: "Failed", reason: `certificate store: ${errorName(error)}` };
-    }
-    return { status: "Accepted" };
+    });
+    return failure === undefined ? { status: "Accepted" } : { status: "Failed", reason: failure };
   }
 
   async #rootHashes(type: RootCertificateType, algorithm: HashData["hashAlgorithm"]) {
@@ -441,14 +426,13 @@ export class ConnectionSecurity {
         ) {
           return { status: "Failed", reason: "the last CentralSystemRootCertificate is in use" };
         }
-        try {
+        const failure = await this.#tryStore("deleting a root", async () => {
           await this.#store.removeRoot(type, pem);
           await this.load();
-        } catch (error) {
-          this.#logger.error("certificate store: delete failed", { error: errorName(error) });
-          return { status: "Failed", reason: `certificate store: ${errorName(error)}` };
-        }
-        return { status: "Accepted" };
+        });
+        return failure === undefined
+          ? { status: "Accepted" }
+          : { status: "Failed", reason: failure };
       }
     }
     return { status: "NotFound" };
@@ -465,17 +449,24 @@ export class ConnectionSecurity {
   }
 
   /**
-   * Runs a store operation that handles a private key; its failure is logged and rethrown as a
-   * {@linkcode CertificateStoreFailure} naming only the kind of error (the store's message could
-   * quote what it was given, and a failed callback's error is recorded in the log).
+   * Runs a store operation; a failure is logged and returned as a reason that names only the
+   * kind of error (the store's message could quote what it was given, a private key included, and
+   * callback results and errors are recorded in the log). `undefined` when it worked.
    */
-  async #storing<T>(what: string, operation: () => Promise<T>): Promise<T> {
+  async #tryStore(what: string, operation: () => Promise<unknown>): Promise<string | undefined> {
     try {
-      return await operation();
+      await operation();
+      return undefined;
     } catch (error) {
       this.#logger.error(`certificate store: ${what} failed`, { error: errorName(error) });
-      throw new CertificateStoreFailure(`certificate store: ${what} failed (${errorName(error)})`);
+      return `certificate store: ${what} failed (${errorName(error)})`;
     }
+  }
+
+  /** `#tryStore`, throwing a {@linkcode CertificateStoreFailure}. */
+  async #storing(what: string, operation: () => Promise<unknown>): Promise<void> {
+    const failure = await this.#tryStore(what, operation);
+    if (failure !== undefined) throw new CertificateStoreFailure(failure);
   }
 
   async #certificateSigned(
@@ -510,19 +501,15 @@ export class ConnectionSecurity {
     }
     const problem = await verifyChain(certs, this.#allCsmsRoots(), now);
     if (problem !== undefined) return { status: "Rejected", reason: problem };
-    try {
+    const failure = await this.#tryStore("saving the charge point certificate", async () => {
       const credentials = { certificateChain: certs.join(""), privateKey: pending };
       // Under profile 3 the previous certificate stays until a connection proved the new one.
       if (securityProfile === 3) await this.#store.setNewChargePointCredentials(credentials);
       else await this.#store.setChargePointCredentials(credentials);
       await this.#store.setPendingKey(undefined);
       await this.load();
-    } catch (error) {
-      this.#logger.error("certificate store: saving the charge point certificate failed", {
-        error: errorName(error),
-      });
-      return { status: "Rejected", reason: `certificate store: ${errorName(error)}` };
-    }
+    });
+    if (failure !== undefined) return { status: "Rejected", reason: failure };
     return { status: "Accepted", validTo: info.notAfter.toISOString() };
   }
 

@@ -300,14 +300,6 @@ export function securityStarted(d: Draft): void {
   }
 }
 
-/**
- * The first BootNotification of the process was accepted (the central system's time is known):
- * the renewal of the charge point certificate is planned.
- */
-export function securityRegistered(d: Draft): void {
-  startCertificateRenewal(d);
-}
-
 /** Tells the certificate management whether the new charge point certificate is in use. */
 function certificateSwitched(d: Draft, ok: boolean): void {
   if (d.hasCallback("chargePointCertificateSwitched")) {
