@@ -794,7 +794,7 @@ export const CONFIGURATION_KEYS: readonly ConfigurationKeyDefinition[] = [
     required: true,
     default: "10000",
     description:
-      "Most messages kept in the outbox. When full, every second periodic MeterValues of each transaction is dropped, then the oldest SecurityEventNotification; StartTransaction and StopTransaction never.",
+      "Most messages kept in the outbox. When full, every second periodic MeterValues of each transaction is dropped, then the oldest SecurityEventNotification; StartTransaction and StopTransaction never. The first drop raises the MemoryExhaustion security event.",
   },
   {
     name: "RetryBackoffRandomRange",
