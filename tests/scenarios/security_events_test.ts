@@ -15,9 +15,7 @@ import { type Harness, makeChargePoint, until } from "../support/harness.ts";
 import { assertAllValid } from "../support/ocpp_schema.ts";
 import { replay } from "../../core/replay.ts";
 import { StorageError } from "../../core/errors.ts";
-import { MemoryEventStore } from "../../core/memory_event_store.ts";
-import type { EventStore } from "../../core/event_store.ts";
-import type { RecordedEvent } from "../../events/envelope.ts";
+import { FaultyStore } from "../support/faulty_store.ts";
 
 type Params = Record<string, unknown>;
 
@@ -185,28 +183,6 @@ Deno.test("MemoryExhaustion: the outbox dropping at MessageQueueSizeThreshold ra
   await stopped(h);
   assertAllValid(csms.frames);
 });
-
-/** A store that refuses appends while `fault` is set, like a full disk or a read-only file. */
-class FaultyStore implements EventStore {
-  fault: "disk full" | "read-only" | undefined;
-  readonly inner = new MemoryEventStore();
-  append(event: RecordedEvent): void {
-    if (this.fault === "disk full") throw new Error("database or disk is full (SQLITE_FULL)");
-    if (this.fault === "read-only") {
-      throw new Error("attempt to write a readonly database (SQLITE_READONLY)");
-    }
-    this.inner.append(event);
-  }
-  read(fromSeq?: number): Iterable<RecordedEvent> {
-    return this.inner.read(fromSeq);
-  }
-  lastSeq(): number {
-    return this.inner.lastSeq();
-  }
-  close(): void {
-    this.inner.close();
-  }
-}
 
 Deno.test("MemoryExhaustion: a full event store raises it once (not a read-only one), recorded first when the store has room", async () => {
   await using csms = await ScriptedCsms.start();
