@@ -201,7 +201,7 @@ Deno.test("a full session, every handler, against ocpp-rpc in strict mode", asyn
   await csms.waitFor("LogStatusNotification", 1);
   await csms.waitFor("FirmwareStatusNotification", 1);
   await csms.waitFor("SignedFirmwareStatusNotification", 1);
-  await csms.waitFor("SecurityEventNotification", 1);
+  await csms.waitFor("SecurityEventNotification", 2);
   const diag = csms.received.filter((c) => c.action === "DiagnosticsStatusNotification").map((c) =>
     (c.params as Params).status
   );
@@ -223,7 +223,14 @@ Deno.test("a full session, every handler, against ocpp-rpc in strict mode", asyn
     () => h.cp.state.outbox.size === 0 && h.cp.state.inFlight === undefined,
     "everything delivered",
   );
-  assert.equal(count("SecurityEventNotification"), 1, "only the critical event is sent");
+  // StartupOfTheDevice (critical, raised by start) and TamperDetectionActivated; not InvalidMessages.
+  assert.deepEqual(
+    csms.received.filter((c) => c.action === "SecurityEventNotification").map((c) =>
+      (c.params as { type?: string }).type
+    ),
+    ["StartupOfTheDevice", "TamperDetectionActivated"],
+    "only the critical events are sent",
+  );
 
   await cp.stop();
   for (const call of csms.received) {

@@ -66,7 +66,10 @@ Deno.test("WebSocketPingInterval: a link whose pongs stop is closed at the next 
     () => h.cp.state.outbox.size === 0 && h.cp.state.inFlight === undefined,
     "delivered",
   );
-  const notifications = csms.received.filter((c) => c.action === "SecurityEventNotification");
+  const notifications = csms.received.filter((c) =>
+    c.action === "SecurityEventNotification" &&
+    (c.params as { type?: string }).type === "TamperDetectionActivated"
+  );
   assert.equal(new Set(notifications.map((c) => c.messageId)).size, 1, "once (same id if resent)");
   await until(() => changes.length >= 3, "connectionStateChanged");
   assert.deepEqual(changes.slice(0, 3), [true, false, true]);

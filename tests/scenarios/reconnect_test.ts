@@ -153,7 +153,7 @@ Deno.test("disconnect() stays offline until connect()", async () => {
   assert.deepEqual(replay(h.store).frames, h.sent);
 });
 
-Deno.test("security profile 1: Basic auth with the charge point id; a 401 raises FailedToAuthenticateAtCsms", async () => {
+Deno.test("security profile 1: Basic auth with the charge point id; a 401 raises FailedToAuthenticateAtCentralSystem", async () => {
   await using csms = await ScriptedCsms.start({
     basicAuth: { username: "CP-1", password: "0123456789abcdef" },
   });
@@ -170,9 +170,9 @@ Deno.test("security profile 1: Basic auth with the charge point id; a 401 raises
   const raised = () =>
     [...bad.cp.log.read(1)].filter((e) =>
       e.type === "SecurityEventOccurred" &&
-      (e.data as { eventType: string }).eventType === "FailedToAuthenticateAtCsms"
+      (e.data as { eventType: string }).eventType === "FailedToAuthenticateAtCentralSystem"
     );
-  await until(() => raised().length === 1, "FailedToAuthenticateAtCsms");
+  await until(() => raised().length === 1, "FailedToAuthenticateAtCentralSystem");
   assert.equal((raised()[0]?.data as { internal: boolean }).internal, true);
   assert.ok(
     !JSON.stringify([...bad.cp.log.read(1)]).includes("wrong-password-123"),
