@@ -60,6 +60,7 @@ export type {
   OutgoingCall,
   PendingCallback,
   PendingReset,
+  RaisedEvent,
   Registration,
   State,
   TransactionState,

@@ -1104,7 +1104,36 @@ export class ChargePoint {
       }
       this.#callFirmware(cb.name, cb.ref, cb.args);
     }
-    for (const r of effects.raise) queueMicrotask(() => this.#safeAppend(r.type, r.data));
+    // Follow-up events the fold raised, recorded right after their cause (the log publishes them
+    // once this event's listeners are done).
+    for (const r of effects.raise) this.#appendRaised(r.type, r.data);
+  }
+
+  /**
+   * Records a follow-up event the fold raised. One the store refuses is not lost: it stays in the
+   * state (`raising`) until the log holds it, and is recorded by the storage retry, or raised
+   * again by the next start (see `crash_recovery.ts`).
+   */
+  #appendRaised(type: string, data: unknown): void {
+    if (this.#stopped) return;
+    try {
+      this.#append(type, data);
+    } catch (error) {
+      this.#logger.error(`raised event ${type} could not be stored: recorded later`, { error });
+      this.#armStorageRetry();
+    }
+  }
+
+  /**
+   * Records the raised events the store refused (outside a step, `raising` holds only those),
+   * oldest first; throws when the store still fails.
+   */
+  #recordRaised(): void {
+    const refused = this.#state.raising;
+    for (const r of refused) {
+      if (!this.#state.raising.includes(r)) continue;
+      this.#log.append(r.type, r.data);
+    }
   }
 
   #safeAppend(type: string, data: unknown): void {
@@ -1176,6 +1205,7 @@ export class ChargePoint {
       if (this.#stopped) return;
       try {
         this.#recordUnrecorded();
+        this.#recordRaised();
         this.#storageFull = false;
       } catch (error) {
         this.#logger.warn(`event store still failing: ${String(error)}`);

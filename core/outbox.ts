@@ -11,7 +11,9 @@
  *   `TransactionMessageAttempts` sends (OCPP 1.6 §3.7.1). Then MeterValues and
  *   SecurityEventNotification are dropped; StartTransaction and StopTransaction never are: they
  *   keep being retried, at least {@linkcode PERSISTENT_RETRY_MIN_S} and at most
- *   {@linkcode PERSISTENT_RETRY_MAX_S} apart. Every failure raises `TransactionMessageFailed`.
+ *   {@linkcode PERSISTENT_RETRY_MAX_S} apart, and are then "parked": while one waits, the
+ *   messages of other transactions (and those of no transaction) behind it are sent; those of
+ *   its own transaction stay behind it. Every failure raises `TransactionMessageFailed`.
  * - At `MessageQueueSizeThreshold` queued CALLs, periodic MeterValues are thinned (every second
  *   one of each series dropped), then the oldest SecurityEventNotification;
  *   StartTransaction/StopTransaction never. Drops raise `TransactionMessagesDropped`, and the
@@ -297,19 +299,58 @@ export function pump(d: Draft): void {
     transmit(d, head);
     return;
   }
-  d.setTimer(TIMER_RETRY, due);
-  // Normal CALLs are not ordered with transaction messages: one waiting does not hold them.
-  let normal: OutgoingCall | undefined;
+  const { call: chosen, wakeAt } = overtaking(d);
+  d.setTimer(TIMER_RETRY, Math.min(due, wakeAt));
+  if (chosen === undefined) return;
+  d.set({ outbox: d.state.outbox.filter((c) => c !== chosen) });
+  if (uncorrelated(d, chosen)) {
+    pump(d);
+    return;
+  }
+  countPaced(d, chosen);
+  transmit(d, chosen);
+}
+
+/**
+ * Whether `call` is parked: a StartTransaction/StopTransaction that failed
+ * `TransactionMessageAttempts` times and keeps being retried (it is never dropped).
+ */
+function parked(d: Draft, call: OutgoingCall): boolean {
+  return NEVER_DROPPED.has(call.action) && call.attempts >= attemptsMax(d);
+}
+
+function attemptsMax(d: Draft): number {
+  return Math.max(1, intKey(d.state.config, "TransactionMessageAttempts", 3));
+}
+
+/**
+ * The CALL that may go while the head of the outbox waits (its retry time, or the backlog
+ * pacing), and when to look again:
+ * - the first normal CALL: normal CALLs are not ordered with transaction messages;
+ * - the first transaction message that is due, when every transaction message before it is
+ *   parked or belongs to the transaction of a parked one. Order matters within a transaction
+ *   (the StopTransaction needs the transactionId of its StartTransaction's answer), not across
+ *   transactions: one the central system keeps refusing holds its own transaction's messages,
+ *   not the others'. A message waiting for a normal retry keeps every one behind it waiting.
+ */
+function overtaking(d: Draft): { call?: OutgoingCall; wakeAt: number } {
+  const parkedTx = new Set<string>();
+  let transactionsMayPass = true;
+  let wakeAt = Infinity;
   for (const call of d.state.outbox) {
-    if (call.kind === "normal") {
-      normal = call;
-      break;
+    if (call.kind === "normal") return { call, wakeAt };
+    if (!transactionsMayPass) continue;
+    const held = call.txRef !== undefined && parkedTx.has(call.txRef);
+    const due = dueAt(d, call);
+    if (!held && due <= d.now) return { call, wakeAt };
+    if (parked(d, call)) {
+      if (call.txRef !== undefined) parkedTx.add(call.txRef);
+    } else if (!held) {
+      transactionsMayPass = false;
+      wakeAt = due;
     }
   }
-  if (normal === undefined) return;
-  const chosen = normal;
-  d.set({ outbox: d.state.outbox.filter((c) => c !== chosen) });
-  transmit(d, chosen);
+  return { wakeAt };
 }
 
 /**
@@ -415,7 +456,7 @@ export function failed(d: Draft, call: OutgoingCall, reason: string): void {
 
 /** Re-queues or drops a failed transaction-related CALL; true when dropped. */
 function transactionFailed(d: Draft, call: OutgoingCall, reason: string): boolean {
-  const max = Math.max(1, intKey(d.state.config, "TransactionMessageAttempts", 3));
+  const max = attemptsMax(d);
   const exhausted = call.attempts >= max;
   if (exhausted && !NEVER_DROPPED.has(call.action)) {
     d.note(`${call.action} ${call.id} dropped after ${call.attempts} attempts (${reason})`);

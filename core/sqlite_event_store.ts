@@ -80,6 +80,8 @@ export class SqliteEventStore implements EventStore {
   #lastSeq: number;
   #closed = false;
   #path: string;
+  /** The connection's own `max_page_count`, read when {@linkcode limitWrites} first changes it. */
+  #unlimitedPages: number | undefined;
 
   /**
    * Opens (or creates) the database at `path`, creating its parent directory when missing.
@@ -289,6 +291,51 @@ export class SqliteEventStore implements EventStore {
       `cannot read seq ${seq} from ${this.#path}: ${message(error)}`,
       { cause: error },
     );
+  }
+
+  /**
+   * Limits what the store may write, as the storage itself would: `maxBytes` caps the database
+   * file (SQLite `max_page_count`, in whole pages, never below its current size), so an append
+   * that needs more room fails with `SQLITE_FULL` as on a full disk; `readOnly` refuses every
+   * write (SQLite `query_only`: `SQLITE_READONLY`, as a read-only file). `{}` lifts both. For a
+   * device that gives the log a fixed budget of flash, and for tests of storage faults on a real
+   * file (the charge point throws `StorageError`, keeps the log whole, recovers once lifted).
+   *
+   * @example
+   * ```ts
+   * import { SqliteEventStore } from "./sqlite_event_store.ts";
+   * const store = new SqliteEventStore(":memory:");
+   * store.limitWrites({ readOnly: true });
+   * try {
+   *   store.append({ id: "01JD0000000000000000000000", seq: 1, at: "2026-01-01T00:00:00.000Z", type: "T", data: {} });
+   * } catch (error) {
+   *   console.log((error as Error).message); // "cannot append seq 1 to :memory:: attempt to write a readonly database"
+   * }
+   * store.limitWrites({});
+   * store.close();
+   * ```
+   */
+  limitWrites(limits: { readonly maxBytes?: number; readonly readOnly?: boolean }): void {
+    if (this.#closed) throw closedError("append");
+    const { maxBytes, readOnly = false } = limits;
+    if (maxBytes !== undefined && (!Number.isInteger(maxBytes) || maxBytes < 0)) {
+      throw new RangeError(`maxBytes must be a non-negative integer: ${maxBytes}`);
+    }
+    try {
+      this.#unlimitedPages ??= Number(
+        this.#db.prepare("PRAGMA max_page_count").get()?.max_page_count,
+      );
+      const pageSize = Number(this.#db.prepare("PRAGMA page_size").get()?.page_size);
+      const pages = maxBytes === undefined ? this.#unlimitedPages : Math.floor(maxBytes / pageSize);
+      this.#db.exec(`PRAGMA max_page_count = ${pages}`);
+      this.#db.exec(`PRAGMA query_only = ${readOnly ? 1 : 0}`);
+    } catch (error) {
+      throw new StorageError(
+        "STORAGE_WRITE_FAILED",
+        `cannot limit the writes to ${this.#path}: ${message(error)}`,
+        { cause: error },
+      );
+    }
   }
 
   /**

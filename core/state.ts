@@ -242,6 +242,21 @@ export interface State {
    * false again once a CALL is added below the threshold (see `outbox.ts`).
    */
   readonly outboxFull: boolean;
+  /**
+   * Follow-up events the fold raised (security events, outbox notifications, PowerLoss stops)
+   * that the log does not hold yet, oldest first: each leaves the list when it is folded. What a
+   * killed process left here is raised again at the next `ChargePointStarted` (see
+   * `crash_recovery.ts`), so no raised event is lost.
+   */
+  readonly raising: readonly RaisedEvent[];
+}
+
+/** A follow-up event raised by the fold, to be appended by the shell. */
+export interface RaisedEvent {
+  /** Event type. */
+  readonly type: string;
+  /** Event data (plain JSON). */
+  readonly data: unknown;
 }
 
 /**
@@ -302,5 +317,6 @@ export function initialState(): State {
     securityTransition: undefined,
     answeredIds: [],
     outboxFull: false,
+    raising: [],
   };
 }

@@ -20,7 +20,12 @@ import {
   TIMER_CALL_TIMEOUT,
   TIMER_RETRY,
 } from "./outbox.ts";
-import { stopUnresumedTransactions } from "./crash_recovery.ts";
+import {
+  keepRaised,
+  raiseAgain,
+  settleRaised,
+  stopUnresumedTransactions,
+} from "./crash_recovery.ts";
 import { type HandlerEvent, reduceHandler, reportStatus } from "./connector_reducer.ts";
 import {
   alignedFired,
@@ -85,11 +90,13 @@ export function step(
   options: { readonly frames?: boolean } = {},
 ): StepResult {
   const d = new Draft(state, event.id, Date.parse(event.at), options.frames ?? true);
+  settleRaised(d, event);
   reduce(d, event);
   reconcileReservations(d);
   continuePendingReset(d, event);
   pump(d);
   settleAuthorizations(d, event.type === "ChargePointStarted");
+  keepRaised(d);
   return { state: d.state, effects: d.effects };
 }
 
@@ -191,7 +198,9 @@ function start(d: Draft, data: EventData<"ChargePointStarted">): void {
     // Uploads and updates going on are reported again by whoever resumes them.
     ...restartedTransferStatus(),
   });
-  // Transactions of sessions the firmware does not resume end with reason PowerLoss.
+  // Events the previous process raised and did not record; then the PowerLoss stops of the
+  // transactions of sessions the firmware does not resume.
+  raiseAgain(d);
   stopUnresumedTransactions(d, previous, data.resumeSessionIds);
   resumeSampling(d);
   armAligned(d);

@@ -44,6 +44,13 @@ class Log {
   #seq = 0;
 
   add<T extends EventType>(type: T, data: EventData<T>): StepResult {
+    const result = this.addThenDie(type, data);
+    for (const r of result.effects.raise) this.add(r.type as T, r.data as EventData<T>);
+    return result;
+  }
+
+  /** Folds an event whose follow-up events are never appended: the process is killed after it. */
+  addThenDie<T extends EventType>(type: T, data: EventData<T>): StepResult {
     const seq = ++this.#seq;
     const checked = checkEvent({
       id: `01JOUTBOXTEST${String(seq).padStart(13, "0")}`,
@@ -58,7 +65,6 @@ class Log {
     this.state = result.state;
     this.frames.push(...result.effects.frames);
     if (result.effects.disconnect) this.disconnects++;
-    for (const r of result.effects.raise) this.add(r.type as T, r.data as EventData<T>);
     return result;
   }
 
@@ -114,8 +120,12 @@ class Log {
     this.now = ms;
   }
 
-  started(configuration: Record<string, string> = {}, resumeSessionIds?: string[]): void {
-    this.add("ChargePointStarted", {
+  started(
+    configuration: Record<string, string> = {},
+    resumeSessionIds?: string[],
+    thenDie = false,
+  ): void {
+    (thenDie ? this.addThenDie : this.add).call(this, "ChargePointStarted", {
       chargePointId: "CP-1",
       csmsUrl: "ws://127.0.0.1:9",
       connectors: 2,
@@ -458,6 +468,140 @@ Deno.test("outbox: the backlog is flushed at most MessageQueueFlushRate per seco
     log.drain();
   }
   assert.equal(sentOf(log, "SecurityEventNotification").length, 40);
+  assertReplays(log);
+});
+
+Deno.test("outbox: a StartTransaction refused TransactionMessageAttempts times is parked: the next transaction's messages pass, its own StopTransaction stays behind it", () => {
+  const log = new Log();
+  log.started({ TransactionMessageAttempts: "2", TransactionMessageRetryInterval: "10" });
+  log.online();
+  /** Answers normally every CALL in flight until `stop` says to leave one unanswered. */
+  const answerUntil = (stop: (c: SentCall) => boolean) => {
+    for (let i = 0; i < 50 && log.state.inFlight !== undefined && !stop(log.inFlight); i++) {
+      const c = log.inFlight;
+      log.answer(
+        c.action === "StartTransaction"
+          ? { transactionId: 8, idTagInfo: { status: "Accepted" } }
+          : {},
+      );
+    }
+  };
+  const isStart = (connectorId: number) => (c: SentCall) =>
+    c.action === "StartTransaction" && c.payload.connectorId === connectorId;
+  log.startTx(1, "a");
+  answerUntil(isStart(1));
+  const startA = log.inFlight;
+  log.error(); // first refusal: retried in 10 s, everything of every transaction waits
+  log.stopTx(1, "a", 1500);
+  log.startTx(2, "b");
+  answerUntil(() => false); // the StatusNotifications pass
+  assert.equal(sentOf(log, "StartTransaction").length, 1, "b waits behind a's normal retry");
+  log.advanceTo(log.now + 10_000);
+  assert.equal(log.inFlight.id, startA.id);
+  log.error(); // second refusal: parked (retried at least 60 s later), b may pass
+  assert.equal(log.of("TransactionMessageFailed").at(-1)?.outcome, "Retry", "never dropped");
+  assert.ok(isStart(2)(log.inFlight), "b's StartTransaction passes the parked one");
+  answerUntil(() => false);
+  log.stopTx(2, "b", 3000);
+  answerUntil(() => false);
+  const stopB = sentOf(log, "StopTransaction");
+  assert.deepEqual(stopB.map((c) => c.payload.transactionId), [8], "only b's StopTransaction");
+  assert.equal(log.state.outbox.peek()?.id, startA.id, "a's StartTransaction keeps its place");
+  assert.deepEqual([...log.state.outbox].map((c) => c.action), [
+    "StartTransaction",
+    "StopTransaction",
+  ]);
+  // The parked StartTransaction is retried, same id; once answered its StopTransaction follows.
+  log.advanceTo(log.state.outbox.peek()?.notBefore ?? 0);
+  assert.equal(log.inFlight.id, startA.id);
+  log.answer({ transactionId: 7, idTagInfo: { status: "Accepted" } });
+  assert.equal(log.inFlight.action, "StopTransaction");
+  assert.equal(log.inFlight.payload.transactionId, 7);
+  log.drain();
+  assert.deepEqual(
+    sent(log).filter((c) => c.action.endsWith("Transaction")).map((c) =>
+      `${c.action}:${String(c.payload.connectorId ?? c.payload.transactionId)}`
+    ),
+    [
+      "StartTransaction:1",
+      "StartTransaction:1",
+      "StartTransaction:2",
+      "StopTransaction:8",
+      "StartTransaction:1",
+      "StopTransaction:7",
+    ],
+  );
+  assertReplays(log);
+});
+
+Deno.test("outbox: a message waiting for a normal retry is not passed by other transactions' messages", () => {
+  const log = new Log();
+  log.started({ TransactionMessageAttempts: "5", TransactionMessageRetryInterval: "30" });
+  log.online();
+  log.startTx(1, "a");
+  log.drain(4);
+  log.stopTx(1, "a", 1200);
+  const stopA = log.inFlight;
+  log.error();
+  log.startTx(2, "b");
+  log.drain();
+  assert.equal(sentOf(log, "StartTransaction").length, 1, "b's StartTransaction waits");
+  log.advanceTo(log.now + 30_000);
+  assert.equal(log.inFlight.id, stopA.id, "the retry comes first");
+  log.answer({});
+  assert.ok(log.inFlight.action === "StartTransaction" && log.inFlight.payload.connectorId === 2);
+  log.drain(5);
+  assertReplays(log);
+});
+
+Deno.test("restart: follow-up events raised but not recorded when the process was killed are raised again at the next start, once", () => {
+  const log = new Log();
+  log.started({ TransactionMessageAttempts: "1" });
+  log.online();
+  log.add("FrameReceived", { text: "not json" });
+  assert.equal(log.of("SecurityEventOccurred").length, 1, "raised and recorded");
+  assert.deepEqual(log.state.raising, [], "nothing waits once the raised event is folded");
+  // Killed right after storing an invalid frame and a CALLERROR: their follow-ups are lost.
+  const invalid = log.addThenDie("FrameReceived", { text: "[2, 1]" });
+  log.startTx(1, "s-1");
+  for (let i = 0; i < 5 && log.inFlight.action !== "StartTransaction"; i++) log.answer({});
+  const failed = log.addThenDie("FrameReceived", {
+    text: JSON.stringify([4, log.inFlight.id, "InternalError", "", {}]),
+  });
+  const lost = [...invalid.effects.raise, ...failed.effects.raise];
+  assert.deepEqual(lost.map((r) => r.type), ["SecurityEventOccurred", "TransactionMessageFailed"]);
+  assert.deepEqual(log.state.raising, lost, "kept in the state until recorded");
+  log.now += 5_000;
+  log.started({ TransactionMessageAttempts: "1" }, ["s-1"]);
+  assert.deepEqual(
+    log.events.slice(-2).map((e) => [e.type, e.data]),
+    lost.map((r) => [r.type, r.data]),
+  );
+  assert.deepEqual(log.state.raising, []);
+  // Recorded once: a further start raises nothing again.
+  log.started({ TransactionMessageAttempts: "1" }, ["s-1"]);
+  assert.equal(log.of("SecurityEventOccurred").length, 2);
+  assert.equal(log.of("TransactionMessageFailed").length, 1);
+  assertReplays(log);
+});
+
+Deno.test("restart: a PowerLoss stop raised but not recorded is decided again by the next start", () => {
+  const log = new Log();
+  log.started();
+  log.online();
+  log.startTx(1, "s-1");
+  log.drain(4);
+  // The firmware said s-1 ended; the process is killed before the stop is recorded.
+  log.started({}, [], true);
+  assert.deepEqual(log.state.raising.map((r) => r.type), ["TransactionStopped", "SessionStopped"]);
+  // The next start: the firmware continues s-1 after all; nothing is stopped.
+  log.started({}, ["s-1"]);
+  assert.equal(log.of("TransactionStopped").length, 0);
+  assert.equal(log.state.connectors[1]?.transaction?.sessionId, "s-1");
+  assert.deepEqual(log.state.raising, []);
+  // And a start that does not continue it stops it once.
+  log.started({}, []);
+  assert.deepEqual(log.of("TransactionStopped").map((e) => e.reason), ["PowerLoss"]);
   assertReplays(log);
 });
 
