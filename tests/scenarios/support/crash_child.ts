@@ -1,15 +1,18 @@
 /**
  * Child process of the crash test (`crash_recovery_test.ts`): a charge point on a SQLite store
  * with the system clock, driven by a simulated firmware that runs charging sessions on both
- * connectors at random pace, until the parent kills it with SIGKILL.
+ * connectors, until the parent kills it with SIGKILL.
  *
  * Usage: `crash_child.ts <db path> <csms url> run|finish resume|stop <seed>`
  *
  * - Every event the log accepted is printed as `E <seq> <id> <type>` (after the store accepted
  *   it), `ready` once `start()` resolved, `done` when `finish` is complete.
+ * - Sessions last 1–4 s, measured every 150–400 ms; the periodic (1 s) and clock-aligned (2 s)
+ *   samples, and now and then a critical security event, keep MeterValues and
+ *   SecurityEventNotification in flight besides StartTransaction/StopTransaction.
  * - At start the firmware "remembers" its sessions from the log; with `resume` it continues the
- *   running ones (`start({ resumeSessionIds })`) and stops them itself later, with `stop` it
- *   continues none (they are stopped with reason PowerLoss by the charge point).
+ *   running ones (`start({ resumeSessionIds })`) and stops them itself (reason Local), with
+ *   `stop` it continues none (the charge point stops them with reason PowerLoss).
  * - `finish`: no new session; the resumed transactions are stopped, then it waits (bounded) until
  *   every message is delivered, prints `done` and stops cleanly.
  *
@@ -18,11 +21,12 @@
 import { ChargePoint } from "../../../core/charge_point.ts";
 import { SqliteEventStore } from "../../../core/sqlite_event_store.ts";
 import { replay } from "../../../core/replay.ts";
+import { prng } from "../../bench/stats.ts";
 
 const [path, csmsUrl, mode, resumeMode, seedText] = Deno.args;
 if (
   path === undefined || csmsUrl === undefined || (mode !== "run" && mode !== "finish") ||
-  (resumeMode !== "resume" && resumeMode !== "stop")
+  (resumeMode !== "resume" && resumeMode !== "stop") || seedText === undefined
 ) {
   throw new Error("usage: crash_child.ts <db> <url> run|finish resume|stop <seed>");
 }
@@ -34,20 +38,9 @@ function out(line: string): void {
   while (written < bytes.length) written += Deno.stdout.writeSync(bytes.subarray(written));
 }
 
-/** mulberry32: a small deterministic PRNG, so a failing seed can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6D2B79F5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = prng(Number(seedText ?? "1"));
+const random = prng(Number(seedText));
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-/** A meter register that only goes up: 0.1 Wh per ms of wall time. */
+/** A meter register that only goes up, across processes: 0.1 Wh per ms of wall time. */
 const energy = () => Math.floor(Date.now() / 10) % 1_000_000_000;
 
 const store = new SqliteEventStore(path);
@@ -67,6 +60,10 @@ const cp = new ChargePoint({
   configuration: {
     MeterValueSampleInterval: "1",
     MeterValuesSampledData: "Energy.Active.Import.Register",
+    ClockAlignedDataInterval: "2",
+    MeterValuesAlignedData: "Energy.Active.Import.Register",
+    TransactionMessageAttempts: "3",
+    TransactionMessageRetryInterval: "1",
     RetryBackoffWaitMinimum: "1",
     RetryBackoffRandomRange: "0",
     RetryBackoffRepeatTimes: "0",
@@ -95,16 +92,19 @@ async function finishRunning(connector: number): Promise<void> {
 
 async function sessions(connector: number): Promise<void> {
   await finishRunning(connector);
-  for (let n = 0; n < 10_000; n++) {
+  for (let n = 0; n < 1000; n++) {
     const sessionId = `${seedText}-${connector}-${n}`;
     cp.onSessionStarted(connector, sessionId, "Authorized");
     await sleep(random() * 100);
     cp.onTransactionStarted(connector, sessionId, "TAG-1", energy(), undefined, new Date());
     cp.onResumeCharging(connector);
-    const samples = Math.floor(random() * 4);
-    for (let k = 0; k < samples; k++) {
+    const end = Date.now() + 1000 + random() * 3000;
+    while (Date.now() < end) {
       measure(connector);
-      await sleep(100 + random() * 500);
+      if (random() < 0.08) {
+        cp.onSecurityEvent("TamperDetectionActivated", `crash test ${sessionId}`, true);
+      }
+      await sleep(150 + random() * 250);
     }
     cp.onTransactionStopped(connector, sessionId, "Local", new Date(), energy());
     cp.onSessionStopped(connector, sessionId);
@@ -118,7 +118,7 @@ if (mode === "run") {
   await Promise.all([sessions(1), sessions(2)]);
 } else {
   await Promise.all([finishRunning(1), finishRunning(2)]);
-  const end = Date.now() + 20_000;
+  const end = Date.now() + 30_000;
   const s = () => cp.state;
   while (
     !(s().registration === "Accepted" && s().link === "Open" && s().outbox.size === 0 &&
