@@ -326,7 +326,10 @@ export class SqliteEventStore implements EventStore {
         this.#db.prepare("PRAGMA max_page_count").get()?.max_page_count,
       );
       const pageSize = Number(this.#db.prepare("PRAGMA page_size").get()?.page_size);
-      const pages = maxBytes === undefined ? this.#unlimitedPages : Math.floor(maxBytes / pageSize);
+      // At least 1: SQLite leaves the limit as it is for 0.
+      const pages = maxBytes === undefined
+        ? this.#unlimitedPages
+        : Math.max(1, Math.floor(maxBytes / pageSize));
       this.#db.exec(`PRAGMA max_page_count = ${pages}`);
       this.#db.exec(`PRAGMA query_only = ${readOnly ? 1 : 0}`);
     } catch (error) {
