@@ -3,7 +3,8 @@
  * not Accepted, against a scripted central system on 127.0.0.1 that goes away and comes back
  * (same port), one scenario per OCTT charge point test case (OCPP 1.6 CTT): TC_037_1..3 offline
  * start, TC_038 offline stop, TC_039 offline transaction, TC_007 / TC_008 LocalPreAuthorize with
- * the cache / the list, TC_043 the list sent by the central system used while offline. Every frame
+ * the cache / the list, TC_043 the list sent by the central system used while offline, and a new
+ * process deciding offline from the cache and list the previous one learnt. Every frame
  * is checked against the official schemas and the stored log replays to the frames that went on
  * the wire.
  */
@@ -13,6 +14,7 @@ import { type Harness, makeChargePoint, until } from "../support/harness.ts";
 import { assertAllValid } from "../support/ocpp_schema.ts";
 import { replay } from "../../core/replay.ts";
 import type { ChargePointOptions } from "../../core/charge_point.ts";
+import { SqliteEventStore } from "../../core/sqlite_event_store.ts";
 
 type Params = Record<string, unknown>;
 
@@ -424,4 +426,62 @@ Deno.test("Authorize unanswered within the response timeout: decided offline at 
   csms.respond("Authorize", { error: { code: "InternalError" } });
   await h.cp.authorizeIdToken("TAG-1").then((info) => assert.equal(info.status, "Accepted"));
   await finish(h, csms);
+});
+
+Deno.test("Offline authorization after a restart: a new process on the same SQLite store, the central system down, decides from the cache and the local list the previous process learnt", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/cp.sqlite`;
+  const configuration = { ...OFFLINE_START_CONFIG, AllowOfflineTxForUnknownId: "false" };
+  try {
+    const csms = await ScriptedCsms.start();
+    csms.respond("Authorize", (call) => ({
+      idTagInfo: (call.params as Params).idTag === "TAG-C"
+        ? { status: "Accepted", parentIdTag: "FLEET" }
+        : { status: "Blocked" },
+    }));
+    const first = makeChargePoint(csms.url, {
+      store: new SqliteEventStore(path),
+      configuration: { ...NO_JITTER, ...configuration },
+    });
+    await first.cp.start();
+    await csms.waitFor("StatusNotification", 3);
+    await idle(first);
+    assert.deepEqual(await first.cp.authorizeIdToken("TAG-C"), {
+      status: "Accepted",
+      parentIdTag: "FLEET",
+    });
+    assert.deepEqual(await first.cp.authorizeIdToken("TAG-B"), { status: "Blocked" });
+    assert.deepEqual(await sendLocalList(csms, { "TAG-L": { status: "Accepted" } }), {
+      status: "Accepted",
+    });
+    await first.cp.stop();
+    first.store.close();
+    assertAllValid(csms.frames);
+    await csms.stop();
+
+    // The next process: its own store handle on the file, no central system to ask.
+    const store = new SqliteEventStore(path);
+    const next = makeChargePoint(csms.url, {
+      store,
+      configuration: { ...NO_JITTER, ...configuration },
+    });
+    try {
+      await next.cp.start();
+      await until(() => next.cp.state.link === "Disconnected", "the connection attempt failed");
+      assert.deepEqual(await next.cp.authorizeIdToken("tag-c"), {
+        status: "Accepted",
+        parentIdTag: "FLEET",
+      }, "from the cache");
+      assert.deepEqual(await next.cp.authorizeIdToken("TAG-B"), { status: "Blocked" }, "cache");
+      assert.deepEqual(await next.cp.authorizeIdToken("TAG-L"), { status: "Accepted" }, "list");
+      assert.deepEqual(await next.cp.authorizeIdToken("TAG-U"), { status: "Invalid" }, "unknown");
+      assert.deepEqual(next.sent, [], "nothing was sent: decided offline");
+      await next.cp.stop();
+      assert.deepEqual(replay(store).frames, [...first.sent, ...next.sent]);
+    } finally {
+      store.close();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
