@@ -1,9 +1,10 @@
 /**
  * Connection management end to end, against a scripted central system on 127.0.0.1: the
- * WebSocket ping of `WebSocketPingInterval` is answered by the peer's pong; when the pongs stop
- * coming (a transport that swallows the pings: the link looks open but is dead), the charge point
- * closes the connection when the next ping is due, tells the firmware, reconnects after the
- * backoff, and a transaction message queued meanwhile is delivered once.
+ * WebSocket ping of `WebSocketPingInterval` is answered by the peer's pong; when the link dies
+ * silently (a transport that swallows the pings and the frames: the socket looks open), the charge
+ * point closes the connection when the next ping is due, tells the firmware, reconnects after the
+ * backoff, and the transaction message it sent into the dead link is delivered once, with the id
+ * it was first sent with.
  */
 import assert from "node:assert/strict";
 import { ScriptedCsms } from "../support/scripted_csms.ts";
@@ -12,16 +13,18 @@ import { assertAllValid } from "../support/ocpp_schema.ts";
 import { replay } from "../../core/replay.ts";
 import { type Transport, webSocketTransport } from "../../core/transport.ts";
 
-Deno.test("WebSocketPingInterval: a link whose pongs stop is closed at the next ping, then re-established", async () => {
+Deno.test("WebSocketPingInterval: a dead link (no pong) is closed at the next ping and re-established; the message sent into it arrives once, same id", async () => {
   await using csms = await ScriptedCsms.start();
   let deaf = false;
   const inner = webSocketTransport();
-  // Pings sent while `deaf` never leave the machine, so no pong comes back.
+  // Pings and frames sent while `deaf` never leave the machine, so nothing comes back.
   const transport: Transport = {
     connect(url, options, handlers) {
       const conn = inner.connect(url, options, handlers);
       return {
-        send: (text) => conn.send(text),
+        send: (text) => {
+          if (!deaf) conn.send(text);
+        },
         ping: () => {
           if (!deaf) conn.ping();
         },
@@ -32,6 +35,7 @@ Deno.test("WebSocketPingInterval: a link whose pongs stop is closed at the next 
   const changes: boolean[] = [];
   const h = makeChargePoint(csms.url, {
     transport,
+    responseTimeoutMs: 120_000, // the dead link is found by the ping, not by an answer's timeout
     configuration: {
       WebSocketPingInterval: "30",
       RetryBackoffWaitMinimum: "3",
@@ -51,6 +55,8 @@ Deno.test("WebSocketPingInterval: a link whose pongs stop is closed at the next 
   await h.clock.advance(30_000); // ping 3: no pong
   assert.equal(h.cp.state.link, "Open");
   h.cp.onSecurityEvent("TamperDetectionActivated", "cover opened", true);
+  const lost = h.cp.state.inFlight;
+  assert.equal(lost?.action, "SecurityEventNotification", "sent into the dead link");
   await h.clock.advance(30_000); // ping 4 is due: the pong of ping 3 never came
   await until(() => h.cp.state.link === "Disconnected", "dead link closed");
   assert.equal(pongs(), 2);
@@ -70,7 +76,12 @@ Deno.test("WebSocketPingInterval: a link whose pongs stop is closed at the next 
     c.action === "SecurityEventNotification" &&
     (c.params as { type?: string }).type === "TamperDetectionActivated"
   );
-  assert.equal(new Set(notifications.map((c) => c.messageId)).size, 1, "once (same id if resent)");
+  assert.deepEqual(notifications.map((c) => c.messageId), [lost?.id], "once, with its first id");
+  assert.equal(
+    h.sent.filter((f) => f.includes(`"${lost?.id}"`)).length,
+    2,
+    "sent twice by the charge point: into the dead link, then after the reconnect",
+  );
   await until(() => changes.length >= 3, "connectionStateChanged");
   assert.deepEqual(changes.slice(0, 3), [true, false, true]);
   await h.clock.advance(30_000);

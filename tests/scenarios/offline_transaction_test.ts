@@ -2,7 +2,8 @@
  * Transactions across connection losses, modelled on the OCTT charge-point test cases of OCPP
  * 1.6 (TC_036 connection loss during a transaction, TC_037_1 offline start with a valid idTag,
  * TC_038 offline stop, TC_039 a transaction entirely offline), plus a long outage flushed at
- * `MessageQueueFlushRate`. The central system (a ScriptedCsms on 127.0.0.1) goes away and comes
+ * `MessageQueueFlushRate` and a StartTransaction the central system keeps refusing (parked: it
+ * holds its own transaction, not the others). The central system (a ScriptedCsms on 127.0.0.1) goes away and comes
  * back on the same port; after the reconnect it must receive every queued message, in order,
  * exactly once, with the right transactionId, and the periodic meter values one sample interval
  * apart. Every frame is checked against the official schemas and the log replays to the frames
@@ -102,10 +103,22 @@ function stamp(call: ScriptedReceivedCall): number {
   return Date.parse(mv[0]!.timestamp);
 }
 
-/** Every transaction message once: no message id twice across every connection. */
-function assertExactlyOnce(calls: readonly ScriptedReceivedCall[]): void {
+/**
+ * Every transaction message exactly once across every connection: the frames counted per action
+ * are `expected`, no message id arrives twice, and no two arrive with the same content under
+ * different ids.
+ */
+function assertExactlyOnce(
+  calls: readonly ScriptedReceivedCall[],
+  expected: Readonly<Record<string, number>>,
+): void {
+  const counts: Record<string, number> = {};
+  for (const c of calls) counts[c.action] = (counts[c.action] ?? 0) + 1;
+  assert.deepEqual(counts, expected, "frames received per action");
   const ids = calls.map((c) => c.messageId);
   assert.equal(new Set(ids).size, ids.length, `a message arrived twice: ${ids.join(", ")}`);
+  const contents = calls.map((c) => `${c.action} ${JSON.stringify(c.params)}`);
+  assert.equal(new Set(contents).size, contents.length, "a message arrived twice under two ids");
   for (const c of calls) {
     if (c.action === "StopTransaction" || c.action === "MeterValues") {
       assert.notEqual((c.params as Params).transactionId, -1, "never a placeholder id");
@@ -143,15 +156,19 @@ Deno.test("TC_036 connection loss during a transaction: the samples taken offlin
     "one sample interval apart, oldest first",
   );
   const status1 = back.received.filter((c) => c.action === "StatusNotification")
-    .map((c) => c.params as Params).find((p) => p.connectorId === 1);
-  assert.equal(status1?.status, "Charging", "the current status after the reconnect");
+    .map((c) => c.params as Params).filter((p) => p.connectorId === 1);
+  assert.deepEqual(status1.map((p) => p.status), ["Charging"], "only the current status");
 
   h.cp.onTransactionStopped(1, "s-1", "Local", new Date(h.clock.now()), 1600, "TAG-1");
   await back.waitFor("StopTransaction");
   await until(() => drained(h), "stop answered");
   const stop = back.received.find((c) => c.action === "StopTransaction")?.params as Params;
   assert.equal(stop.transactionId, transactionId);
-  assertExactlyOnce(txCalls(csms, back));
+  assertExactlyOnce(txCalls(csms, back), {
+    StartTransaction: 1,
+    MeterValues: 5,
+    StopTransaction: 1,
+  });
   await h.cp.stop();
   finish(h, csms, back);
 });
@@ -190,7 +207,11 @@ Deno.test("TC_037_1 offline start transaction (valid idTag): the StartTransactio
     (back.received.find((c) => c.action === "StopTransaction")?.params as Params).transactionId,
     4242,
   );
-  assertExactlyOnce(txCalls(csms, back));
+  assertExactlyOnce(txCalls(csms, back), {
+    StartTransaction: 1,
+    MeterValues: 3,
+    StopTransaction: 1,
+  });
   await h.cp.stop();
   finish(h, csms, back);
 });
@@ -227,7 +248,11 @@ Deno.test("TC_038 offline stop transaction: the StopTransaction made offline is 
   const status2 = back.received.filter((c) => c.action === "StatusNotification")
     .map((c) => c.params as Params).filter((p) => p.connectorId === 2);
   assert.deepEqual(status2.map((p) => p.status), ["Available"], "only the current status");
-  assertExactlyOnce(txCalls(csms, back));
+  assertExactlyOnce(txCalls(csms, back), {
+    StartTransaction: 1,
+    MeterValues: 2,
+    StopTransaction: 1,
+  });
   await h.cp.stop();
   finish(h, csms, back);
 });
@@ -270,7 +295,11 @@ Deno.test("TC_039 offline transaction: start, samples and stop all offline; the 
     f.dir === "fromCp" && Array.isArray(f.message) && f.message[1] === tx[1]!.messageId
   );
   assert.ok(answerAt >= 0 && answerAt < firstAfter, "sent only after the StartTransaction answer");
-  assertExactlyOnce(txCalls(csms, back));
+  assertExactlyOnce(txCalls(csms, back), {
+    StartTransaction: 1,
+    MeterValues: 3,
+    StopTransaction: 1,
+  });
   await h.cp.stop();
   finish(h, csms, back);
 });
@@ -307,7 +336,77 @@ Deno.test("a long outage: the backlog is flushed at most MessageQueueFlushRate m
     firstStatus >= 0 && firstStatus <= 10,
     "the current status does not wait for the backlog",
   );
-  assertExactlyOnce(txCalls(csms, back));
+  assertExactlyOnce(txCalls(csms, back), { StartTransaction: 1, MeterValues: 25 });
   await h.cp.stop();
   finish(h, csms, back);
+});
+
+Deno.test("a StartTransaction the central system keeps refusing is retried (same id, never dropped) but parked after TransactionMessageAttempts: the other connector's transaction is delivered meanwhile, its own StopTransaction waits", async () => {
+  const { h, csms } = await online({
+    TransactionMessageAttempts: "2",
+    TransactionMessageRetryInterval: "10",
+  });
+  let refuse = true;
+  csms.respond(
+    "StartTransaction",
+    (call) =>
+      (call.params as Params).connectorId === 1
+        ? refuse ? { error: { code: "InternalError", description: "not now" } } : {
+          transactionId: 8,
+          idTagInfo: { status: "Accepted" },
+        }
+        : { transactionId: 9, idTagInfo: { status: "Accepted" } },
+  );
+  const at = () => new Date(h.clock.now());
+  const starts = () => csms.received.filter((c) => c.action === "StartTransaction");
+  h.cp.onSessionStarted(1, "s-1", "Authorized");
+  h.cp.onTransactionStarted(1, "s-1", "TAG-1", 100, undefined, at());
+  await csms.waitFor("StartTransaction", 1);
+  await until(() => h.cp.state.inFlight === undefined, "refused");
+  h.cp.onSessionStarted(2, "s-2", "Authorized");
+  h.cp.onTransactionStarted(2, "s-2", "TAG-2", 200, undefined, at());
+  await until(() => h.cp.state.inFlight === undefined, "statuses answered");
+  assert.equal(starts().length, 1, "within TransactionMessageAttempts everything waits");
+
+  await h.clock.advance(10_000); // the retry: refused again, now parked
+  await csms.waitFor("StartTransaction", 3);
+  await until(
+    () => h.cp.state.inFlight === undefined && h.cp.state.outbox.size === 1,
+    "connector 2's StartTransaction answered, connector 1's parked",
+  );
+  assert.deepEqual(starts().map((c) => (c.params as Params).connectorId), [1, 1, 2]);
+  h.cp.onTransactionStopped(2, "s-2", "Local", at(), 250);
+  h.cp.onTransactionStopped(1, "s-1", "Local", at(), 150);
+  await csms.waitFor("StopTransaction", 1);
+  await until(() => h.cp.state.inFlight === undefined, "stop answered");
+  assert.deepEqual(
+    csms.received.filter((c) => c.action === "StopTransaction").map((c) =>
+      (c.params as Params).transactionId
+    ),
+    [9],
+    "connector 1's StopTransaction waits for its StartTransaction",
+  );
+
+  refuse = false;
+  await h.clock.advance(60_000); // the parked StartTransaction is retried
+  await csms.waitFor("StopTransaction", 2);
+  await until(() => drained(h), "all delivered");
+  const first = starts()[0]!.messageId;
+  assert.deepEqual(
+    starts().filter((c) => (c.params as Params).connectorId === 1).map((c) => c.messageId),
+    [first, first, first],
+    "the same message id every time",
+  );
+  assert.deepEqual(
+    csms.received.filter((c) => c.action === "StopTransaction").map((c) =>
+      (c.params as Params).transactionId
+    ),
+    [9, 8],
+  );
+  const failed = [...h.cp.log.read(1)].filter((e) => e.type === "TransactionMessageFailed")
+    .map((e) => (e.data as Params).outcome);
+  assert.deepEqual(failed, ["Retry", "Retry"]);
+  await h.cp.stop();
+  finish(h, csms);
+  await csms.stop();
 });
