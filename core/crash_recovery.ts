@@ -7,7 +7,7 @@
  * events, so the stop goes through the same fold as a stop by the firmware (StopTransaction
  * queued behind what is still undelivered, `Transaction.End` value, connector Available or
  * Unavailable), and plugins see it. If the process dies before they are appended, the next
- * start raises them again.
+ * start decides again (with the sessions its firmware continues).
  *
  * The StopTransaction carries the last known meter value and its time: the latest
  * `onMeterValues` measurement of the connector taken during the transaction, else the meter
