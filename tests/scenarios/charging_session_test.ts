@@ -30,7 +30,8 @@ Deno.test("a full session, every handler, against ocpp-rpc in strict mode", asyn
     csms.received.filter((c) => c.action === "StatusNotification").map((c) => c.params as Params);
   const lastStatus = (connectorId: number) =>
     statuses().filter((p) => p.connectorId === connectorId).at(-1);
-  const count = (action: string) => csms.received.filter((c) => c.action === action).length;
+  const paramsOf = (action: string) =>
+    csms.received.filter((c) => c.action === action).map((c) => c.params as Params);
 
   await cp.start();
   await csms.waitFor("StatusNotification", 3);
@@ -225,9 +226,7 @@ Deno.test("a full session, every handler, against ocpp-rpc in strict mode", asyn
   );
   // StartupOfTheDevice (critical, raised by start) and TamperDetectionActivated; not InvalidMessages.
   assert.deepEqual(
-    csms.received.filter((c) => c.action === "SecurityEventNotification").map((c) =>
-      (c.params as { type?: string }).type
-    ),
+    paramsOf("SecurityEventNotification").map((p) => p.type),
     ["StartupOfTheDevice", "TamperDetectionActivated"],
     "only the critical events are sent",
   );
