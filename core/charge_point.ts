@@ -19,7 +19,11 @@ import {
 } from "../events/handler_events.ts";
 import type { ErrorInfo, Measurement } from "../events/measurement.ts";
 import { type Clock, systemClock } from "./clock.ts";
-import { canonicalConfiguration, isSecretKey } from "./configuration_keys.ts";
+import {
+  canonicalConfiguration,
+  checkMeteringConfiguration,
+  isSecretKey,
+} from "./configuration_keys.ts";
 import { redactFrame, redactUrl } from "./secrets.ts";
 import { type ChargePointStatus, reportedStatus } from "./connector_fsm.ts";
 import { InvalidArgumentError, StateError, StorageError } from "./errors.ts";
@@ -241,7 +245,11 @@ export interface ChargePointOptions {
   readonly connectors: number;
   /** The event store (default: SQLite at `data/<chargePointId>.sqlite`). */
   readonly store?: EventStore;
-  /** OCPP configuration keys (strings). */
+  /**
+   * OCPP configuration keys (strings). The metering keys (intervals, measurand lists and their
+   * `…MaxLength`, `MinimumStatusDuration`) are checked like ChangeConfiguration checks them: an
+   * invalid one makes the constructor throw an `InvalidArgumentError`.
+   */
   readonly configuration?: Readonly<Record<string, string>>;
   /** BootNotification fields. */
   readonly bootNotification: BootNotificationFields;
@@ -456,6 +464,15 @@ export class ChargePoint {
         "csmsUrl",
         redactUrl(options.csmsUrl),
         "must start with ws:// or wss://",
+      );
+    }
+    // Metering keys follow the rules ChangeConfiguration applies (…MaxLength included).
+    const metering = checkMeteringConfiguration(options.configuration ?? {});
+    if (metering !== undefined) {
+      throw new InvalidArgumentError(
+        `configuration.${metering.key}`,
+        metering.value,
+        metering.reason,
       );
     }
     this.#options = options;
@@ -1060,6 +1077,7 @@ export class ChargePoint {
 
   #perform(effects: Effects): void {
     for (const note of effects.notes) this.#logger.debug(note);
+    for (const warning of effects.warnings) this.#logger.warn(warning);
     if (this.#stopped) return;
     if (effects.disconnect) {
       this.#connection?.close(1000, "disconnect requested");

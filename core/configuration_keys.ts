@@ -1059,3 +1059,55 @@ export function registryDefaults(): Record<string, string> {
   }
   return out;
 }
+
+/**
+ * The metering keys checked in the constructor's configuration (the `…MaxLength` limits first,
+ * since the lists are checked against them).
+ */
+const METERING_KEYS: readonly string[] = [
+  "MeterValuesSampledDataMaxLength",
+  "MeterValuesAlignedDataMaxLength",
+  "StopTxnSampledDataMaxLength",
+  "StopTxnAlignedDataMaxLength",
+  "MeterValuesSampledData",
+  "MeterValuesAlignedData",
+  "StopTxnSampledData",
+  "StopTxnAlignedData",
+  "MeterValueSampleInterval",
+  "ClockAlignedDataInterval",
+  "MinimumStatusDuration",
+];
+
+/**
+ * Checks the metering keys of a configuration given to the `ChargePoint` constructor with the
+ * rules ChangeConfiguration applies: the intervals, `MinimumStatusDuration`, the `…MaxLength`
+ * limits, and the four measurand lists (in effect: given, else the default) — measurands this
+ * charge point produces, at most `…MaxLength` items. Gives the first invalid key with its value
+ * and the reason, or `undefined`. Keys are matched case-insensitively like everywhere.
+ *
+ * @example
+ * ```ts
+ * import { checkMeteringConfiguration } from "./configuration_keys.ts";
+ * console.log(checkMeteringConfiguration({ MeterValuesSampledData: "SoC" })); // undefined
+ * console.log(checkMeteringConfiguration({
+ *   MeterValuesSampledData: "SoC,Voltage",
+ *   MeterValuesSampledDataMaxLength: "1",
+ * }));
+ * // { key: "MeterValuesSampledData", value: "SoC,Voltage",
+ * //   reason: "2 items, at most 1 allowed (MeterValuesSampledDataMaxLength)" }
+ * ```
+ */
+export function checkMeteringConfiguration(
+  configuration: Readonly<Record<string, string>>,
+): { readonly key: string; readonly value: string; readonly reason: string } | undefined {
+  const config = { ...registryDefaults(), ...canonicalConfiguration(configuration) };
+  for (const name of METERING_KEYS) {
+    const key = findConfigurationKey(name);
+    const value = config[name];
+    if (key === undefined || value === undefined) continue;
+    // The connector count matters to none of these keys.
+    const checked = validateConfigurationValue(key, value, { connectors: 1, config });
+    if (!checked.ok) return { key: name, value, reason: checked.reason };
+  }
+  return undefined;
+}

@@ -21,6 +21,7 @@ import { boolKey } from "./configuration.ts";
 import { consumeReservation, forgetReservationOn } from "./reservations.ts";
 import { firmwareStatusChanged } from "./requests/transfer_status.ts";
 import { leaveFirmwareHold } from "./requests/update_firmware.ts";
+import { sendStatusNotification } from "./status_duration.ts";
 
 // Metering (periodic, clock-aligned, transaction data) lives in `metering.ts`.
 export { armSampling, sampleTimer } from "./metering.ts";
@@ -42,7 +43,7 @@ export function notifyStatus(
   payload.timestamp = d.isoNow();
   if (fields.vendorId !== undefined) payload.vendorId = fields.vendorId;
   if (fields.vendorErrorCode !== undefined) payload.vendorErrorCode = fields.vendorErrorCode;
-  sendNormal(d, "StatusNotification", payload);
+  sendStatusNotification(d, connectorId, payload); // at once, or after MinimumStatusDuration
 }
 
 /** Reports the current status of a connector (after boot, after reconnect). */

@@ -33,8 +33,13 @@ export interface Effects {
   readonly answers: { ref: string; value: unknown }[];
   /** Follow-up events to append (e.g. a security event the core raises itself). */
   readonly raise: { type: string; data: unknown }[];
-  /** Why something was ignored or dropped, for the logger. */
+  /** Why something was ignored or dropped, for the logger (debug level). */
   readonly notes: string[];
+  /**
+   * What the operator should see (e.g. a configuration value the central system sent and the
+   * charge point refused, with the reason), for the logger at warn level.
+   */
+  readonly warnings: string[];
   /** Return value of a synchronous handler (e.g. `onChangeAvailability`). */
   returnValue: unknown;
 }
@@ -68,6 +73,7 @@ export class Draft {
     answers: [],
     raise: [],
     notes: [],
+    warnings: [],
     returnValue: undefined,
   };
   #counter = 0;
@@ -197,6 +203,11 @@ export class Draft {
   /** Records why something was ignored. */
   note(text: string): void {
     this.effects.notes.push(text);
+  }
+
+  /** Records something the operator should see (logged at warn level). */
+  warn(text: string): void {
+    this.effects.warnings.push(text);
   }
 
   /** Adds a CALL to the outbox. */

@@ -11,8 +11,10 @@
  * |---|---|---|---|
  * | Energy.Active.Import.Register | `energyWhImport` total, L1..L3 | Wh | Outlet |
  * | Energy.Active.Export.Register | `energyWhExport` total, L1..L3 | Wh | (none, like libocpp) |
- * | Power.Active.Import | `powerW` total, L1..L3 | W | Outlet |
- * | Power.Reactive.Import | `var` total, VARphA/B/C as L1/L2/L3 | var | Outlet |
+ * | Power.Active.Import | `powerW` total, L1..L3 where ≥ 0, else 0 | W | Outlet |
+ * | Power.Active.Export | −`powerW` total, L1..L3 where `powerW` ≤ 0, else 0 | W | Outlet |
+ * | Power.Reactive.Import | `var` total, VARphA/B/C as L1/L2/L3, where ≥ 0, else 0 | var | Outlet |
+ * | Power.Reactive.Export | −`var` (as above) where `var` ≤ 0, else 0 | var | Outlet |
  * | Voltage | `voltageV`: total = `DC`, L1..L3 | V | Outlet |
  * | Current.Import | `currentA`: total = `DC`, L1..L3, N | A | Outlet |
  * | Frequency | `frequencyHz` L1..L3 (no total) | (none) | (none) |
@@ -37,8 +39,12 @@
  *   the spec allows phase N for current).
  * - **Current.Offered / Power.Offered are emitted only when a value was offered** (libocpp sends its
  *   default 0 when the firmware never called `on_max_current_offered`/`on_max_power_offered`).
- * - **Power.Reactive.Import is produced** from `var` (libocpp produces no reactive measurand); the
- *   value is passed through with its sign.
+ * - **Power flows by direction, never negative**: the firmware's `powerW` (and `var`) is negative
+ *   when power flows out of the EV, i.e. to the grid. OCPP 1.6 has a measurand per direction
+ *   ("Power.Active.Export: instantaneous active power exported by EV"), so a negative reading is
+ *   `Power.Active.Export` with the positive value and `Power.Active.Import` 0 (per phase as
+ *   well: one phase may import while another exports), and the other way round. libocpp sends
+ *   `Power.Active.Import` with the sign and no export measurand (nor any reactive one).
  * - **Temperature and RPM without a location carry none** (OCPP's default, `Outlet`): libocpp
  *   does so for Temperature; for RPM it writes `EV`, but the OCPP 1.6 compliance test (TC_070)
  *   expects location `EV` only for SoC, and a fan or a housing sensor is not in the EV.
@@ -474,7 +480,9 @@ export const SUPPORTED_READINGS: Readonly<
   "Energy.Active.Import.Register": ["total", "L1", "L2", "L3"],
   "Energy.Active.Export.Register": ["total", "L1", "L2", "L3"],
   "Power.Active.Import": ["total", "L1", "L2", "L3"],
+  "Power.Active.Export": ["total", "L1", "L2", "L3"],
   "Power.Reactive.Import": ["total", "L1", "L2", "L3"],
+  "Power.Reactive.Export": ["total", "L1", "L2", "L3"],
   "Voltage": ["total", "L1", "L2", "L3"],
   "Current.Import": ["total", "L1", "L2", "L3", "N"],
   "Frequency": ["L1", "L2", "L3"],
@@ -589,6 +597,24 @@ function located(
   return [{ unit, location, readings: [[undefined, entry.value]] }];
 }
 
+/**
+ * A power reading in one direction: the signed total and L1..L3 (positive into the EV) as
+ * `import`ed (the value where ≥ 0, else 0) or exported (minus the value where ≤ 0, else 0).
+ */
+function flow(
+  unit: UnitOfMeasure,
+  imported: boolean,
+  [total, l1, l2, l3]: readonly (number | undefined)[],
+): Source[] {
+  const part = (v: number | undefined) =>
+    v === undefined ? undefined : imported ? Math.max(0, v) : Math.max(0, -v);
+  return [{
+    unit,
+    location: "Outlet",
+    readings: [[undefined, part(total)], ["L1", part(l1)], ["L2", part(l2)], ["L3", part(l3)]],
+  }];
+}
+
 function sources(
   measurand: Measurand,
   m: MeasurementData,
@@ -612,23 +638,18 @@ function sources(
         readings: [[undefined, e.total], ["L1", e.L1], ["L2", e.L2], ["L3", e.L3]],
       }];
     }
-    case "Power.Active.Import": {
+    case "Power.Active.Import":
+    case "Power.Active.Export": {
       const p = pm.powerW;
       if (p === undefined) return [];
-      return [{
-        unit: "W",
-        location: "Outlet",
-        readings: [[undefined, p.total], ["L1", p.L1], ["L2", p.L2], ["L3", p.L3]],
-      }];
+      return flow("W", measurand === "Power.Active.Import", [p.total, p.L1, p.L2, p.L3]);
     }
-    case "Power.Reactive.Import": {
+    case "Power.Reactive.Import":
+    case "Power.Reactive.Export": {
       const q = pm.var;
       if (q === undefined) return [];
-      return [{
-        unit: "var",
-        location: "Outlet",
-        readings: [[undefined, q.total], ["L1", q.VARphA], ["L2", q.VARphB], ["L3", q.VARphC]],
-      }];
+      const values = [q.total, q.VARphA, q.VARphB, q.VARphC];
+      return flow("var", measurand === "Power.Reactive.Import", values);
     }
     case "Voltage": {
       const v = pm.voltageV;

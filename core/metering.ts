@@ -7,18 +7,38 @@
  * **Sampled** (`MeterValueSampleInterval` s, `MeterValuesSampledData`, context `Sample.Periodic`):
  * only during a transaction, at whole intervals after its start (the event time of
  * `TransactionStarted`), one timer `sample:<connector>` per connector. The timestamp is the
- * scheduled time (`due`) on the central system's clock, so consecutive values are exactly one
- * interval apart even when a firing is late; intervals missed while the process was down are
- * skipped, not made up with a stale measurement. A change of the interval keeps the schedule
- * anchored at the start.
+ * scheduled time (`due`) on the central system's clock as it was when the transaction started
+ * (the offset is fixed per transaction, `sampleOffsetMs`), so consecutive values are exactly one
+ * interval apart even when a firing is late or a Heartbeat answer corrects the clock offset
+ * meanwhile; intervals missed while the process was down are skipped, not made up with a stale
+ * measurement. A change of the interval keeps the schedule anchored at the start.
  *
  * **Clock-aligned** (`ClockAlignedDataInterval` s, `MeterValuesAlignedData`, `Sample.Clock`):
  * one timer `aligned`, always armed at the next boundary. Boundaries are midnight UTC plus whole
  * intervals, restarting every midnight (OCPP 1.6 §9.1.7: "evenly spaced aggregation intervals
  * per day, starting at 00:00:00"; an interval that does not divide a day gives a shorter last
  * interval), on the central system's clock (`at + timeOffsetMs`, re-armed when the offset
- * changes). Every connector 0..n with a measurement gets one MeterValues, also outside
- * transactions; inside a transaction it carries the transactionId.
+ * changes; a boundary is sampled once, also when a correction moves the clock back over it,
+ * state `alignedBoundary`). Every connector 0..n with a measurement gets one MeterValues, also
+ * outside transactions; inside a transaction it carries the transactionId.
+ *
+ * **Stale measurements are not sent as new** (the firmware's `powerMeter.timestamp`, on the
+ * local clock like every timestamp the handlers take): a periodic or clock-aligned sample due
+ * at `t` (local time of the timer) with an interval of `I` seconds uses the latest measurement
+ * only when it was taken at `t − I` or later, i.e. within the interval the sample stands for;
+ * an older one is skipped with a note (the central system sees a gap, not an old reading under
+ * a new time). `Transaction.Begin` takes its readings (SoC, power…) only from a measurement
+ * taken since the session started (`onSessionStarted`; without a session, since the
+ * transaction's start timestamp), `Transaction.End` only from one taken since the transaction
+ * started; otherwise they carry only the firmware's register value (`meterStart`/`meterStop`)
+ * and the signed value.
+ *
+ * **Interruption** (`Interruption.Begin`/`Interruption.End`, OCPP 1.6 `ReadingContext`): when
+ * a process starts (after a power loss, a crash or a stop) with a transaction that goes on, the
+ * last measurement the previous process had, if taken during the transaction, is sent as an
+ * `Interruption.Begin` MeterValues with its own timestamp, and the first measurement the
+ * firmware reports afterwards as `Interruption.End` (`MeterValuesSampledData` measurands; the
+ * `StopTxnSampledData` ones are kept for StopTransaction like samples).
  *
  * **Transaction data**: at the start a `Transaction.Begin` value (the `StopTxnSampledData`
  * measurands from the latest measurement with the register set to `meterStart`, and the signed
@@ -326,25 +346,70 @@ export function sampleFired(d: Draft, connectorId: number, due: number): void {
     d.note(`connector ${connectorId}: no measurement yet, periodic sample skipped`);
     return;
   }
-  const timestamp = isoAt(due + d.state.timeOffsetMs);
-  const offered = offeredOf(c);
+  const interval = intKey(d.state.config, "MeterValueSampleInterval", 0) * 1000;
+  if (isStale(c.measurement, due - interval)) {
+    d.note(
+      `connector ${connectorId}: latest measurement (${c.measurement.powerMeter.timestamp}) is older than one interval before the sample due at ${
+        isoAt(due)
+      }: periodic sample skipped`,
+    );
+    return;
+  }
+  const timestamp = isoAt(due + (tx.sampleOffsetMs ?? d.state.timeOffsetMs));
+  sample(d, c, c.measurement, "Sample.Periodic", timestamp);
+}
+
+/**
+ * Whether `measurement` was taken before `since` (ms since the epoch, local clock): too old for
+ * a value that stands for the time from `since` on.
+ *
+ * @example
+ * ```ts
+ * import { isStale } from "./metering.ts";
+ * const m = { powerMeter: { timestamp: "2026-01-01T00:00:00.000Z", energyWhImport: { total: 5 } } };
+ * console.log(isStale(m, Date.parse("2026-01-01T00:00:00Z"))); // false
+ * console.log(isStale(m, Date.parse("2026-01-01T00:00:01Z"))); // true
+ * ```
+ */
+export function isStale(measurement: MeasurementData, since: number): boolean {
+  return Date.parse(measurement.powerMeter.timestamp) < since;
+}
+
+/**
+ * Sends one sample of connector `c` from `measurement` as MeterValues (the measurands of
+ * `MeterValuesAlignedData` for `Sample.Clock`, else of `MeterValuesSampledData`; with the
+ * connector's transaction, if any) and keeps the `StopTxnAlignedData`/`StopTxnSampledData`
+ * measurands for StopTransaction.
+ */
+function sample(
+  d: Draft,
+  c: ConnectorState,
+  measurement: MeasurementData,
+  context: ReadingContext,
+  timestamp: string,
+): void {
+  const clock = context === "Sample.Clock";
   const config = d.state.config;
+  const offered = offeredOf(c);
+  const tx = c.transaction;
+  const key = clock ? "MeterValuesAlignedData" : "MeterValuesSampledData";
   const meterValue = buildMeterValue(
-    c.measurement,
-    measurandItems(config, "MeterValuesSampledData"),
-    "Sample.Periodic",
+    measurement,
+    measurandItems(config, key),
+    context,
     offered,
     timestamp,
   );
   if (meterValue === undefined) {
-    d.note(`connector ${connectorId}: measurement has none of the sampled measurands`);
+    d.note(`connector ${c.id}: measurement has none of the ${key} measurands (${context})`);
   } else {
-    sendTransactional(d, "MeterValues", { connectorId, meterValue: [meterValue] }, tx.ref);
+    sendTransactional(d, "MeterValues", { connectorId: c.id, meterValue: [meterValue] }, tx?.ref);
   }
-  const stopItems = measurandItems(config, "StopTxnSampledData");
+  if (tx === undefined) return;
+  const stopItems = measurandItems(config, clock ? "StopTxnAlignedData" : "StopTxnSampledData");
   if (stopItems.length === 0) return;
-  const kept = buildMeterValue(c.measurement, stopItems, "Sample.Periodic", offered, timestamp);
-  if (kept !== undefined) keep(d, connectorId, kept);
+  const kept = buildMeterValue(measurement, stopItems, context, offered, timestamp);
+  if (kept !== undefined) keep(d, c.id, kept);
 }
 
 /**
@@ -370,7 +435,9 @@ export function armAligned(d: Draft): void {
     return;
   }
   const offset = d.state.timeOffsetMs;
-  d.setTimer(TIMER_ALIGNED, nextClockBoundary(d.now + offset, interval) - offset);
+  // Never a boundary already sampled (the offset may have moved the clock back over it).
+  const from = Math.max(d.now + offset, d.state.alignedBoundary ?? -Infinity);
+  d.setTimer(TIMER_ALIGNED, nextClockBoundary(from, interval) - offset);
 }
 
 /**
@@ -395,26 +462,31 @@ export function armAligned(d: Draft): void {
  * ```
  */
 export function alignedFired(d: Draft, due: number): void {
-  armAligned(d);
   const interval = intKey(d.state.config, "ClockAlignedDataInterval", 0);
-  if (interval <= 0) return;
-  const timestamp = isoAt(nearestClockBoundary(due + d.state.timeOffsetMs, interval));
-  const config = d.state.config;
-  const items = measurandItems(config, "MeterValuesAlignedData");
-  const stopItems = measurandItems(config, "StopTxnAlignedData");
+  if (interval <= 0) {
+    armAligned(d);
+    return;
+  }
+  const boundary = nearestClockBoundary(due + d.state.timeOffsetMs, interval);
+  const last = d.state.alignedBoundary;
+  if (last !== undefined && boundary <= last) {
+    d.note(`clock-aligned boundary ${isoAt(boundary)} already sampled: skipped`);
+    armAligned(d);
+    return;
+  }
+  d.set({ alignedBoundary: boundary });
+  armAligned(d);
+  const timestamp = isoAt(boundary);
+  const since = due - interval * 1000;
   for (const c of d.state.connectors) {
     if (c.measurement === undefined) continue;
-    const offered = offeredOf(c);
-    const meterValue = buildMeterValue(c.measurement, items, "Sample.Clock", offered, timestamp);
-    const tx = c.transaction;
-    if (meterValue === undefined) {
-      d.note(`connector ${c.id}: measurement has none of the clock-aligned measurands`);
-    } else {
-      sendTransactional(d, "MeterValues", { connectorId: c.id, meterValue: [meterValue] }, tx?.ref);
+    if (isStale(c.measurement, since)) {
+      d.note(
+        `connector ${c.id}: latest measurement (${c.measurement.powerMeter.timestamp}) is older than one interval before the boundary ${timestamp}: clock-aligned sample skipped`,
+      );
+      continue;
     }
-    if (tx === undefined || stopItems.length === 0) continue;
-    const kept = buildMeterValue(c.measurement, stopItems, "Sample.Clock", offered, timestamp);
-    if (kept !== undefined) keep(d, c.id, kept);
+    sample(d, c, c.measurement, "Sample.Clock", timestamp);
   }
 }
 
@@ -462,13 +534,17 @@ export function meteringConfigChanged(d: Draft, key: string): void {
   }
 }
 
-/** The measurement at a transaction's start or stop: the register is the firmware's value. */
+/**
+ * The measurement at a transaction's start or stop: the register is the firmware's value; the
+ * other readings come from `latest` only when it was taken at `since` (ms, local clock) or later.
+ */
 function measurementAt(
   latest: MeasurementData | undefined,
+  since: number,
   energyWh: number,
   timestamp: string,
 ): MeasurementData {
-  if (latest === undefined) {
+  if (latest === undefined || isStale(latest, since)) {
     return { powerMeter: { timestamp, energyWhImport: { total: energyWh } } };
   }
   const register = latest.powerMeter.energyWhImport;
@@ -483,18 +559,22 @@ function measurementAt(
   };
 }
 
-/** A Transaction.Begin/End meter value: the StopTxnSampledData readings and the signed value. */
+/**
+ * A Transaction.Begin/End meter value: the StopTxnSampledData readings (of a measurement taken
+ * at `since` or later) and the signed value.
+ */
 function boundaryValue(
   d: Draft,
   c: ConnectorState,
   context: "Transaction.Begin" | "Transaction.End",
+  since: number,
   energyWh: number,
   timestamp: string,
   signed: string | undefined,
 ): MeterValue | undefined {
   const items = measurandItems(d.state.config, "StopTxnSampledData");
   const sampledValue: SampledValue[] = items.length === 0 ? [] : buildMeterValue(
-    measurementAt(c.measurement, energyWh, timestamp),
+    measurementAt(c.measurement, since, energyWh, timestamp),
     items,
     context,
     offeredOf(c),
@@ -532,18 +612,108 @@ export function transactionStarted(
   const c = d.connector(connectorId);
   const tx = c.transaction;
   if (tx === undefined) return;
+  const startedAt = Date.parse(start.timestamp);
+  // Readings of this session only (not of the previous car): since the session started.
+  const since = c.sessionId !== undefined && c.sessionStartedAt !== undefined
+    ? c.sessionStartedAt
+    : startedAt;
   const begin = boundaryValue(
     d,
     c,
     "Transaction.Begin",
+    since,
     start.meterStartWh,
-    isoAt(Date.parse(start.timestamp)),
+    isoAt(startedAt),
     start.signedMeterValue,
   );
   d.updateConnector(connectorId, {
-    transaction: { ...tx, sampledFrom: d.now, meterValues: begin === undefined ? [] : [begin] },
+    transaction: {
+      ...tx,
+      sampledFrom: d.now,
+      sampleOffsetMs: d.state.timeOffsetMs,
+      meterValues: begin === undefined ? [] : [begin],
+    },
   });
   armSampling(d, connectorId);
+}
+
+/**
+ * A session started on the connector (`SessionStarted`): its time bounds the readings of the
+ * next `Transaction.Begin` value (no reading of the previous car).
+ *
+ * @example
+ * ```ts
+ * import { sessionStarted } from "./metering.ts";
+ * import { Draft } from "./draft.ts";
+ * import { initialState, newConnector } from "./state.ts";
+ * const d = new Draft(initialState(), "01JD0000000000000000000000", 5_000);
+ * d.set({ connectors: [newConnector(0), newConnector(1)] });
+ * sessionStarted(d, 1);
+ * console.log(d.state.connectors[1].sessionStartedAt); // 5000
+ * ```
+ */
+export function sessionStarted(d: Draft, connectorId: number): void {
+  if (d.state.connectors[connectorId] === undefined) return;
+  d.updateConnector(connectorId, { sessionStartedAt: d.now });
+}
+
+/**
+ * The process started (`ChargePointStarted`) while transactions ran: each transaction that goes
+ * on (its session in `resumeSessionIds`, or every one without the option) was interrupted. The
+ * last measurement the previous process had (`previous`: the connectors as it left them), when
+ * taken during the transaction, is sent as an `Interruption.Begin` MeterValues with its own
+ * timestamp; the first measurement reported afterwards will be the `Interruption.End` one
+ * ({@linkcode measurementTaken}).
+ *
+ * @example
+ * ```ts
+ * import { transactionsInterrupted } from "./metering.ts";
+ * import { Draft } from "./draft.ts";
+ * import { initialState } from "./state.ts";
+ * const d = new Draft(initialState(), "01JD0000000000000000000000", 0);
+ * transactionsInterrupted(d, d.state.connectors, undefined); // no transaction: nothing
+ * console.log(d.state.outbox.size); // 0
+ * ```
+ */
+export function transactionsInterrupted(
+  d: Draft,
+  previous: readonly ConnectorState[],
+  resumeSessionIds: readonly string[] | undefined,
+): void {
+  const resumed = resumeSessionIds === undefined ? undefined : new Set(resumeSessionIds);
+  for (const old of previous) {
+    const tx = d.state.connectors[old.id]?.transaction;
+    if (tx === undefined || (resumed !== undefined && !resumed.has(tx.sessionId))) continue;
+    d.updateConnector(old.id, { transaction: { ...tx, interrupted: true } });
+    const last = old.measurement;
+    if (last === undefined || isStale(last, Date.parse(tx.startedAt))) continue;
+    sample(d, d.connector(old.id), last, "Interruption.Begin", last.powerMeter.timestamp);
+  }
+}
+
+/**
+ * A measurement was reported (`MeterValuesMeasured`): the first one after an interruption of
+ * the connector's transaction is sent as an `Interruption.End` MeterValues with its own
+ * timestamp.
+ *
+ * @example
+ * ```ts
+ * import { measurementTaken } from "./metering.ts";
+ * import { Draft } from "./draft.ts";
+ * import { initialState } from "./state.ts";
+ * const d = new Draft(initialState(), "01JD0000000000000000000000", 0);
+ * measurementTaken(d, 0); // no interrupted transaction: nothing
+ * console.log(d.state.outbox.size); // 0
+ * ```
+ */
+export function measurementTaken(d: Draft, connectorId: number): void {
+  const c = d.state.connectors[connectorId];
+  const tx = c?.transaction;
+  if (tx?.interrupted !== true || c?.measurement === undefined) return;
+  const { interrupted: _, ...resumed } = tx;
+  d.updateConnector(connectorId, { transaction: resumed });
+  const m = c.measurement;
+  sample(d, d.connector(connectorId), m, "Interruption.End", m.powerMeter.timestamp);
 }
 
 /**
@@ -573,10 +743,12 @@ export function transactionData(
   },
 ): MeterValue[] | undefined {
   const c = d.connector(connectorId);
+  const started = c.transaction === undefined ? Infinity : Date.parse(c.transaction.startedAt);
   const end = boundaryValue(
     d,
     c,
     "Transaction.End",
+    started,
     stop.energyWhImport,
     isoAt(Date.parse(stop.timestamp)),
     stop.signedMeterValue,

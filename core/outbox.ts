@@ -159,7 +159,9 @@ export function sendNormal(
 
 /**
  * Queues a CALL asked for by TriggerMessage: at the front of the outbox, allowed before the
- * BootNotification is accepted, dropped when offline.
+ * BootNotification is accepted, dropped when offline. `txRef` (a triggered MeterValues of a
+ * running transaction) puts the CSMS transactionId into the payload when it is sent, also when
+ * it was not known yet when triggered.
  *
  * @example
  * ```ts
@@ -176,6 +178,7 @@ export function sendTriggered(
   d: Draft,
   action: ActionName,
   payload: Record<string, unknown>,
+  txRef?: string,
 ): void {
   if (d.state.link !== "Open") {
     d.note(`triggered ${action} not sent: offline`);
@@ -190,6 +193,7 @@ export function sendTriggered(
       attempts: 0,
       notBefore: 0,
       triggered: true,
+      ...(txRef === undefined ? {} : { txRef }),
     }),
   });
 }

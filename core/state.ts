@@ -31,6 +31,16 @@ export interface TransactionState {
   /** Event time of the start (ms since the epoch): periodic samples are whole intervals after it. */
   readonly sampledFrom?: number;
   /**
+   * The central system's clock offset (ms) when the transaction started: periodic samples are
+   * timestamped with it, so they stay exactly one interval apart when the offset changes.
+   */
+  readonly sampleOffsetMs?: number;
+  /**
+   * The process restarted during the transaction: the first measurement after it is sent as an
+   * `Interruption.End` value (see `metering.ts`).
+   */
+  readonly interrupted?: boolean;
+  /**
    * Meter values kept for StopTransaction's `transactionData` (Transaction.Begin, the
    * `StopTxnSampledData`/`StopTxnAlignedData` samples), bounded (see `metering.ts`).
    */
@@ -64,6 +74,13 @@ export interface ConnectorState {
   readonly transaction?: TransactionState;
   /** Current session id (between `onSessionStarted` and `onSessionStopped`). */
   readonly sessionId?: string;
+  /** Event time (ms since the epoch) of the latest `onSessionStarted`. */
+  readonly sessionStartedAt?: number;
+  /**
+   * A StatusNotification waiting for `MinimumStatusDuration` (timer `status:<id>`), as it will be
+   * sent (see `status_duration.ts`).
+   */
+  readonly pendingStatus?: Readonly<Record<string, unknown>>;
 }
 
 /** A CALL waiting in the outbox or in flight. */
@@ -184,6 +201,11 @@ export interface State {
   readonly timers: Readonly<Record<string, number>>;
   /** Central system time minus local time, in ms (from BootNotification/Heartbeat answers). */
   readonly timeOffsetMs: number;
+  /**
+   * The last clock-aligned boundary sampled (ms since the epoch, central system's clock): a
+   * boundary is never sampled twice, also when the clock offset moves back.
+   */
+  readonly alignedBoundary?: number;
   /** Last DiagnosticsStatusNotification status. */
   readonly diagnosticsStatus: string;
   /**

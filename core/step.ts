@@ -30,10 +30,14 @@ import { type HandlerEvent, reduceHandler, reportStatus } from "./connector_redu
 import {
   alignedFired,
   armAligned,
+  measurementTaken,
   SAMPLE_TIMER_PREFIX,
   sampleFired,
+  sessionStarted,
   TIMER_ALIGNED,
+  transactionsInterrupted,
 } from "./metering.ts";
+import { STATUS_TIMER_PREFIX, statusTimerFired } from "./status_duration.ts";
 import { callbackCompleted, receiveFrame, resumeSampling } from "./inbound.ts";
 import { sendNormal } from "./outbox.ts";
 import { NO_ERRORS } from "./connector_fsm.ts";
@@ -168,6 +172,8 @@ function start(d: Draft, data: EventData<"ChargePointStarted">): void {
       errors: NO_ERRORS,
       measurement: undefined,
       sessionId: old.transaction !== undefined ? old.sessionId : undefined,
+      // StatusNotifications waiting for MinimumStatusDuration: the current status is sent anew.
+      pendingStatus: undefined,
     });
   }
   // The transaction CALL in flight when the previous process ended is sent again, same id.
@@ -202,6 +208,7 @@ function start(d: Draft, data: EventData<"ChargePointStarted">): void {
   // transactions of sessions the firmware does not resume.
   raiseAgain(d);
   stopUnresumedTransactions(d, previous, data.resumeSessionIds);
+  transactionsInterrupted(d, previous, data.resumeSessionIds);
   resumeSampling(d);
   armAligned(d);
   restoreReservations(d);
@@ -258,6 +265,8 @@ function timerFired(d: Draft, name: string, due: number): void {
     expireReservation(d, name);
   } else if (name.startsWith(SAMPLE_TIMER_PREFIX)) {
     sampleFired(d, Number(name.slice(SAMPLE_TIMER_PREFIX.length)), due);
+  } else if (name.startsWith(STATUS_TIMER_PREFIX)) {
+    statusTimerFired(d, name);
   } else if (name === TIMER_ALIGNED) {
     alignedFired(d, due);
   } else {
@@ -360,7 +369,10 @@ function reduce(d: Draft, event: ChargePointEvent): void {
       return;
     default:
       reduceHandler(d, event as HandlerEvent);
-      if (event.type === "MeterValuesMeasured") checkEnergyOnInvalidId(d, event.data.connector);
+      if (event.type === "MeterValuesMeasured") {
+        checkEnergyOnInvalidId(d, event.data.connector);
+        measurementTaken(d, event.data.connector);
+      } else if (event.type === "SessionStarted") sessionStarted(d, event.data.connector);
   }
 }
 

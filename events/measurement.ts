@@ -6,7 +6,8 @@
  * Every object is strict: an unknown key (a firmware typo such as `enrgyWhImport`) is rejected with
  * a message naming the key and the allowed keys. Numbers must be finite (zod 4 rejects `NaN` and
  * `±Infinity`). Energy registers (`energyWhImport`, `energyWhExport`, every phase) must be ≥ 0;
- * `socPercent.value` must be within 0..100. Power, current and reactive power may be negative.
+ * `socPercent.value` must be within 0..100. Power, current and reactive power may be negative
+ * (power: flowing out of the EV, see `powerW`).
  *
  * Timestamps accept a valid `Date` or an RFC 3339 date-time string with any offset
  * (`2026-01-01T12:00:00+02:00`, seconds required, no offset-less local times) and are normalised
@@ -205,11 +206,17 @@ export interface PowerMeter {
   phaseSeqError?: boolean;
   /** Exported active energy register in Wh (≥ 0). */
   energyWhExport?: Phases;
-  /** Active power in W (negative when exporting). */
+  /**
+   * Active power in W, positive into the EV, negative when the EV feeds power back (reported as
+   * `Power.Active.Export`, positive; `Power.Active.Import` is then 0), per phase likewise.
+   */
   powerW?: Phases;
   /** Voltage in V; `DC` is reported as the total. */
   voltageV?: { DC?: number; L1?: number; L2?: number; L3?: number };
-  /** Reactive power in var, per phase A/B/C = L1/L2/L3. */
+  /**
+   * Reactive power in var, per phase A/B/C = L1/L2/L3; like `powerW`, negative values are
+   * reported as `Power.Reactive.Export`.
+   */
   var?: { total: number; VARphA?: number; VARphB?: number; VARphC?: number };
   /** Current in A; `DC` is reported as the total, `N` is the neutral conductor. */
   currentA?: { DC?: number; L1?: number; L2?: number; L3?: number; N?: number };

@@ -95,7 +95,7 @@ export const changeConfigurationRequest: RequestHandler<"ChangeConfiguration"> =
         return;
       }
       if (key.access === "ReadOnly") {
-        d.note(`ChangeConfiguration ${key.name} rejected: read-only`);
+        d.warn(`ChangeConfiguration ${key.name} rejected: read-only`);
         d.reply(id, { status: "Rejected" });
         return;
       }
@@ -106,7 +106,7 @@ export const changeConfigurationRequest: RequestHandler<"ChangeConfiguration"> =
       });
       if (!checked.ok) {
         const shown = key.secret ? "" : `=${JSON.stringify(request.value)}`;
-        d.note(`ChangeConfiguration ${key.name}${shown} rejected: ${checked.reason}`);
+        d.warn(`ChangeConfiguration ${key.name}${shown} rejected: ${checked.reason}`);
         d.reply(id, { status: "Rejected" });
         return;
       }

@@ -99,6 +99,6 @@ export const extendedTriggerMessageRequest: RequestHandler<"ExtendedTriggerMessa
       }
       d.reply(id, { status: "Accepted" });
       // Each triggered CALL goes to the front of the outbox: queue them last first.
-      for (const m of [...messages].reverse()) sendTriggered(d, m.action, m.payload);
+      for (const m of [...messages].reverse()) sendTriggered(d, m.action, m.payload, m.txRef);
     },
   });

@@ -9,7 +9,8 @@
  * - MeterValues: context `Trigger`, the measurands of `MeterValuesSampledData`, from the latest
  *   measurement of the connector (without connectorId: of every connector 0..n that has one, one
  *   message each); `Rejected` when there is none. The CSMS transactionId is included when a
- *   transaction runs on the connector and its id is known.
+ *   transaction runs on the connector and its id is known when the message is sent (a
+ *   MeterValues triggered while the StartTransaction is in flight waits behind it and gets it).
  * - StatusNotification: the current status with the latest error (without connectorId: connectors
  *   0..n, in order).
  *
@@ -26,10 +27,14 @@ import { sendTriggered } from "../outbox.ts";
 import { defineRequest, type RequestHandler } from "./request_handler.ts";
 import { triggeredDiagnosticsStatus, triggeredFirmwareStatus } from "./transfer_status.ts";
 
-/** A message to send on request of (Extended)TriggerMessage. */
+/**
+ * A message to send on request of (Extended)TriggerMessage; `txRef` for a MeterValues of a
+ * running transaction (its CSMS transactionId is put in when it is sent).
+ */
 export type TriggeredMessage = {
   readonly action: ActionName;
   readonly payload: Record<string, unknown>;
+  readonly txRef?: string;
 };
 type Message = TriggeredMessage;
 
@@ -50,16 +55,13 @@ function statusNotification(d: Draft, connectorId: number): Message {
 }
 
 function meterValues(d: Draft, connectorId: number): Message | undefined {
-  const c = d.connector(connectorId);
+  const tx = d.connector(connectorId).transaction;
   const meterValue = meterValueFor(d, connectorId, "Trigger");
   if (meterValue === undefined) return undefined;
-  const payload: Record<string, unknown> = { connectorId };
-  const transactionId = c.transaction === undefined
-    ? undefined
-    : d.state.transactionIds[c.transaction.ref];
-  if (transactionId !== undefined) payload.transactionId = transactionId;
-  payload.meterValue = [meterValue];
-  return { action: "MeterValues", payload };
+  // The transactionId is put in when sent (outbox.ts), so a MeterValues triggered while the
+  // StartTransaction is unanswered gets it too once the answer came before it is sent.
+  const payload = { connectorId, meterValue: [meterValue] };
+  return { action: "MeterValues", payload, ...(tx === undefined ? {} : { txRef: tx.ref }) };
 }
 
 /**
@@ -132,7 +134,7 @@ export const triggerMessageRequest: RequestHandler<"TriggerMessage"> = defineReq
       }
       d.reply(id, { status: "Accepted" });
       // Each triggered CALL goes to the front of the outbox: queue them last first.
-      for (const m of [...messages].reverse()) sendTriggered(d, m.action, m.payload);
+      for (const m of [...messages].reverse()) sendTriggered(d, m.action, m.payload, m.txRef);
     },
   },
 );

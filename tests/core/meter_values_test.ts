@@ -198,35 +198,70 @@ Deno.test("Energy.Active.Export.Register: from energyWhExport, Wh, no location; 
   );
 });
 
-Deno.test("Power.Active.Import: W, Outlet, total + phases, sign kept; skipped if absent", () => {
-  deepStrictEqual(values(data(), ["Power.Active.Import"]), []);
+Deno.test("Power.Active.Import/Export: W, Outlet, by direction and never negative, per phase; skipped if absent", () => {
+  deepStrictEqual(values(data(), ["Power.Active.Import", "Power.Active.Export"]), []);
+  // The EV feeds 3000 W back in total: L1 still draws 500 W, L3 exports 3500 W.
+  const v2g = data({ powerMeter: { powerW: { total: -3000, L1: 500, L3: -3500 } } });
+  deepStrictEqual(values(v2g, ["Power.Active.Import"]), [
+    { value: "0.00", ...P, measurand: "Power.Active.Import", location: "Outlet", unit: "W" },
+    {
+      value: "500.00",
+      ...P,
+      measurand: "Power.Active.Import",
+      phase: "L1",
+      location: "Outlet",
+      unit: "W",
+    },
+    {
+      value: "0.00",
+      ...P,
+      measurand: "Power.Active.Import",
+      phase: "L3",
+      location: "Outlet",
+      unit: "W",
+    },
+  ]);
   deepStrictEqual(
-    values(data({ powerMeter: { powerW: { total: -3000, L3: -3000 } } }), ["Power.Active.Import"]),
+    values(v2g, ["Power.Active.Export"]).map((v) => [v.phase, v.value, v.unit, v.location]),
+    [[undefined, "3000.00", "W", "Outlet"], ["L1", "0.00", "W", "Outlet"], [
+      "L3",
+      "3500.00",
+      "W",
+      "Outlet",
+    ]],
+  );
+  // Charging: the import as measured, the export 0; a phase item selects one direction's phase.
+  const charging = data({ powerMeter: { powerW: { total: 7200, L2: 7200 } } });
+  deepStrictEqual(
+    values(charging, ["Power.Active.Export", "Power.Active.Import.L2"]).map((v) => [
+      v.measurand,
+      v.phase,
+      v.value,
+    ]),
     [
-      { value: "-3000.00", ...P, measurand: "Power.Active.Import", location: "Outlet", unit: "W" },
-      {
-        value: "-3000.00",
-        ...P,
-        measurand: "Power.Active.Import",
-        phase: "L3",
-        location: "Outlet",
-        unit: "W",
-      },
+      ["Power.Active.Export", undefined, "0.00"],
+      ["Power.Active.Export", "L2", "0.00"],
+      ["Power.Active.Import", "L2", "7200.00"],
     ],
   );
+  ok(values(v2g, [...MEASURANDS]).every((v) => !v.value.startsWith("-")), "never negative");
 });
 
-Deno.test("Power.Reactive.Import: from var, unit var, VARphA/B/C as L1/L2/L3", () => {
-  deepStrictEqual(values(data(), ["Power.Reactive.Import"]), []);
+Deno.test("Power.Reactive.Import/Export: from var by direction, unit var, VARphA/B/C as L1/L2/L3", () => {
+  deepStrictEqual(values(data(), ["Power.Reactive.Import", "Power.Reactive.Export"]), []);
   const out = values(
-    data({ powerMeter: { var: { total: 9, VARphA: 1, VARphB: 3, VARphC: 5 } } }),
-    ["Power.Reactive.Import"],
+    data({ powerMeter: { var: { total: 9, VARphA: 1, VARphB: -3, VARphC: 11 } } }),
+    ["Power.Reactive.Import", "Power.Reactive.Export"],
   );
-  deepStrictEqual(out.map((v) => [v.phase, v.value, v.unit, v.location]), [
-    [undefined, "9.00", "var", "Outlet"],
-    ["L1", "1.00", "var", "Outlet"],
-    ["L2", "3.00", "var", "Outlet"],
-    ["L3", "5.00", "var", "Outlet"],
+  deepStrictEqual(out.map((v) => [v.measurand, v.phase, v.value, v.unit, v.location]), [
+    ["Power.Reactive.Import", undefined, "9.00", "var", "Outlet"],
+    ["Power.Reactive.Import", "L1", "1.00", "var", "Outlet"],
+    ["Power.Reactive.Import", "L2", "0.00", "var", "Outlet"],
+    ["Power.Reactive.Import", "L3", "11.00", "var", "Outlet"],
+    ["Power.Reactive.Export", undefined, "0.00", "var", "Outlet"],
+    ["Power.Reactive.Export", "L1", "0.00", "var", "Outlet"],
+    ["Power.Reactive.Export", "L2", "3.00", "var", "Outlet"],
+    ["Power.Reactive.Export", "L3", "0.00", "var", "Outlet"],
   ]);
 });
 
@@ -357,8 +392,6 @@ Deno.test("measurands the Measurement cannot provide are skipped, never zero", (
     "Energy.Active.Import.Interval",
     "Energy.Reactive.Export.Interval",
     "Energy.Reactive.Import.Interval",
-    "Power.Active.Export",
-    "Power.Reactive.Export",
     "Power.Factor",
     "Current.Export",
   ];
@@ -366,16 +399,21 @@ Deno.test("measurands the Measurement cannot provide are skipped, never zero", (
     buildMeterValue(rich, never, "Sample.Periodic", { currentA: 1, powerW: 1 }),
     undefined,
   );
-  // and no value anywhere is a made-up zero
+  // and no value anywhere is a made-up zero (the export of power drawn is a measured 0)
   const all = values(rich, [...MEASURANDS], { currentA: 1, powerW: 1 });
-  ok(all.every((v) => v.value !== "0.00"));
+  deepStrictEqual(all.filter((v) => v.value === "0.00").map((v) => v.measurand), [
+    "Power.Active.Export",
+    "Power.Reactive.Export",
+  ]);
   deepStrictEqual(
     [...new Set(all.map((v) => v.measurand))],
     [
       "Energy.Active.Export.Register",
       "Energy.Active.Import.Register",
+      "Power.Active.Export",
       "Power.Active.Import",
       "Power.Offered",
+      "Power.Reactive.Export",
       "Power.Reactive.Import",
       "Current.Import",
       "Current.Offered",
@@ -469,7 +507,7 @@ Deno.test("every built value validates against the official OCPP 1.6 MeterValues
   });
   for (const context of READING_CONTEXTS) {
     const mv = buildMeterValue(m, [...MEASURANDS], context, { currentA: 1, powerW: 1 })!;
-    strictEqual(mv.sampledValue.length, 4 * 4 + 4 + 5 + 3 + 2 + 1 + 3 + 1);
+    strictEqual(mv.sampledValue.length, 6 * 4 + 4 + 5 + 3 + 2 + 1 + 3 + 1);
     const request = { connectorId: 1, transactionId: 7, meterValue: [mv] };
     ok(validate(request), JSON.stringify(validate.errors));
   }

@@ -28,7 +28,7 @@ import {
 import { Draft } from "../../core/draft.ts";
 import { initialState, newConnector } from "../../core/state.ts";
 import type { MeasurementData } from "../../events/measurement.ts";
-import { callsIn, preamble, type SentCall } from "./support/fold_script.ts";
+import { callsIn, type FoldScript, preamble, type SentCall } from "./support/fold_script.ts";
 import { validateCallPayload } from "../support/ocpp_schema.ts";
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -199,6 +199,29 @@ function stamps(payloads: readonly Record<string, unknown>[]): string[] {
   return payloads.map((p) => (p.meterValue as MeterValue[])[0].timestamp);
 }
 
+/** The context of a MeterValues payload (one meter value, one context). */
+function contextOf(p: Record<string, unknown>): string | undefined {
+  return (p.meterValue as MeterValue[])[0].sampledValue[0].context;
+}
+
+/** Every MeterValues the fold sent so far with `context`. */
+function sentWith(s: FoldScript, context: string): Record<string, unknown>[] {
+  return meterValuesOf(callsIn(s.frames)).filter((p) => contextOf(p) === context);
+}
+
+/**
+ * Fires timer `name` after the firmware reported a measurement (`wh`) of each of `connectors`
+ * one second before it is due; returns the CALLs sent meanwhile.
+ */
+function fireMeasured(s: FoldScript, name: string, connectors: number[], wh = 1000): SentCall[] {
+  const due = s.state.timers[name]!;
+  const at = Math.max(s.now, due - 1000);
+  for (const c of connectors) {
+    s.add("MeterValuesMeasured", { connector: c, measurement: measurement(wh, iso(at)) }, at);
+  }
+  return [...callsIn(s.fire(name).effects.frames), ...s.drain()];
+}
+
 Deno.test("fold: periodic samples whole intervals after the start, late firings keep the schedule, restart resumes it", () => {
   const s = preamble({
     MeterValueSampleInterval: "60",
@@ -215,15 +238,13 @@ Deno.test("fold: periodic samples whole intervals after the start, late firings 
   }, started);
   s.drain();
   assert.equal(s.state.timers["sample:1"], started + 60_000);
-  const sent: SentCall[] = [];
-  sent.push(...callsIn(s.fire("sample:1").effects.frames), ...s.drain());
+  fireMeasured(s, "sample:1", [1], 160);
   // Fired 7 s late: the timestamp is still the scheduled time, the next one stays on schedule.
   const due = s.state.timers["sample:1"]!;
   assert.equal(due, started + 120_000);
-  sent.push(
-    ...callsIn(s.add("TimerFired", { timer: "sample:1", due }, due + 7000).effects.frames),
-    ...s.drain(),
-  );
+  s.add("MeterValuesMeasured", { connector: 1, measurement: measurement(220, iso(due)) }, due);
+  s.add("TimerFired", { timer: "sample:1", due }, due + 7000);
+  s.drain();
   assert.equal(s.state.timers["sample:1"], started + 180_000);
   // The process restarts 100 s later: the schedule continues from the start, missed ticks skipped.
   s.add("ChargePointStarted", {
@@ -241,9 +262,8 @@ Deno.test("fold: periodic samples whole intervals after the start, late firings 
   assert.equal(s.state.timers["sample:1"], started + 240_000);
   s.add("ConnectionOpened", { url: "ws://127.0.0.1:9000/ocpp/CP-1", protocol: "ocpp1.6" });
   s.drain();
-  s.add("MeterValuesMeasured", { connector: 1, measurement: measurement(300, iso(s.now)) });
-  sent.push(...callsIn(s.fire("sample:1").effects.frames), ...s.drain());
-  const mv = meterValuesOf(sent);
+  fireMeasured(s, "sample:1", [1], 300);
+  const mv = sentWith(s, "Sample.Periodic");
   assert.deepEqual(stamps(mv), [
     iso(started + 60_000),
     iso(started + 120_000),
@@ -289,9 +309,7 @@ Deno.test("fold: clock-aligned values on the boundaries for every connector with
   });
   s.drain();
   const sent: SentCall[] = [];
-  for (let i = 0; i < 3; i++) {
-    sent.push(...callsIn(s.fire(TIMER_ALIGNED).effects.frames), ...s.drain());
-  }
+  for (let i = 0; i < 3; i++) sent.push(...fireMeasured(s, TIMER_ALIGNED, [0, 1]));
   const mv = meterValuesOf(sent);
   assert.deepEqual(mv.map((p) => [p.connectorId, p.transactionId]), [
     [0, undefined],
@@ -352,6 +370,8 @@ Deno.test("fold: Transaction.Begin/End, StopTxnSampledData and StopTxnAlignedDat
     StopTxnSampledData: "Energy.Active.Import.Register,Current.Import.L1",
     StopTxnAlignedData: "Energy.Active.Import.Register",
   });
+  // The EV is plugged in, measured, and the transaction starts minutes later.
+  s.add("SessionStarted", { connector: 1, sessionId: "s1", reason: "EVConnected" });
   s.add("MeterValuesMeasured", { connector: 1, measurement: measurement(990, iso(s.now)) });
   const started = at("2026-01-01T00:05:00Z");
   s.add("TransactionStarted", {
@@ -489,8 +509,7 @@ Deno.test("fold: a long transaction keeps a bounded transactionData (first and l
   }, started);
   s.drain();
   for (let i = 0; i < 1000; i++) {
-    s.fire("sample:1");
-    s.drain();
+    fireMeasured(s, "sample:1", [1], i);
     const kept = s.state.connectors[1].transaction!.meterValues!;
     assert.ok(kept.length <= MAX_TRANSACTION_METER_VALUES);
   }
@@ -556,7 +575,7 @@ Deno.test("fold: ChangeConfiguration of a measurand list: invalid refused with t
   });
   assert.deepEqual(JSON.parse(refused.effects.frames[0]!), [3, "c1", { status: "Rejected" }]);
   assert.match(
-    refused.effects.notes.join("\n"),
+    refused.effects.warnings.join("\n"),
     /MeterValuesSampledData.*unknown measurand "Energy"/,
   );
   const answer = s.csmsCall("ChangeConfiguration", {
@@ -565,10 +584,6 @@ Deno.test("fold: ChangeConfiguration of a measurand list: invalid refused with t
   });
   assert.deepEqual(answer.answer, { status: "Accepted" });
   assert.equal(s.state.config.MeterValuesSampledData, "Current.Import.L3,SoC");
-  s.add("MeterValuesMeasured", {
-    connector: 1,
-    measurement: { ...FULL, powerMeter: { ...FULL.powerMeter, timestamp: iso(s.now) } },
-  });
   s.add("TransactionStarted", {
     connector: 1,
     sessionId: "s",
@@ -577,6 +592,10 @@ Deno.test("fold: ChangeConfiguration of a measurand list: invalid refused with t
     timestamp: iso(s.now),
   });
   s.drain();
+  s.add("MeterValuesMeasured", {
+    connector: 1,
+    measurement: { ...FULL, powerMeter: { ...FULL.powerMeter, timestamp: iso(s.now) } },
+  });
   const sent = [...callsIn(s.fire("sample:1").effects.frames), ...s.drain()];
   const [p] = meterValuesOf(sent);
   assert.deepEqual(

@@ -74,6 +74,8 @@ Deno.test("a full session, every handler, against ocpp-rpc in strict mode", asyn
   await h.clock.advance(60_000);
   await csms.waitFor("MeterValues", 1);
   await until(() => h.cp.state.inFlight === undefined, "MeterValues answered");
+  // A fresh reading: one older than the sample interval is not sent as a new sample.
+  cp.onMeterValues(1, { powerMeter: { timestamp: at(), energyWhImport: { total: 2100 } } });
   await h.clock.advance(60_000);
   await csms.waitFor("MeterValues", 2);
   const mv = csms.received.filter((c) => c.action === "MeterValues").map((c) => c.params as Params);

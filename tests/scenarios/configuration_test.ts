@@ -209,6 +209,10 @@ Deno.test("ChangeConfiguration side effects: sampling of a running transaction, 
   await h.clock.advance(1_000);
   await csms.waitFor("MeterValues", 1);
   await until(() => cp.state.inFlight === undefined, "MeterValues answered");
+  // A fresh reading: one older than the sample interval is not sent as a new sample.
+  cp.onMeterValues(1, {
+    powerMeter: { timestamp: new Date(h.clock.now()), energyWhImport: { total: 1010 } },
+  });
   await h.clock.advance(10_000);
   await csms.waitFor("MeterValues", 2);
   await until(() => cp.state.inFlight === undefined, "MeterValues answered");
