@@ -26,9 +26,20 @@ import {
   TIMER_ALIGNED,
 } from "../../core/metering.ts";
 import { Draft } from "../../core/draft.ts";
+import { fold } from "../../core/step.ts";
+import { ChargePoint } from "../../core/charge_point.ts";
+import { MemoryEventStore } from "../../core/memory_event_store.ts";
+import { InvalidArgumentError } from "../../core/errors.ts";
+import { checkMeteringConfiguration } from "../../core/configuration_keys.ts";
 import { initialState, newConnector } from "../../core/state.ts";
 import type { MeasurementData } from "../../events/measurement.ts";
-import { callsIn, type FoldScript, preamble, type SentCall } from "./support/fold_script.ts";
+import {
+  callsIn,
+  type FoldScript,
+  preamble,
+  type SentCall,
+  START_DATA,
+} from "./support/fold_script.ts";
 import { validateCallPayload } from "../support/ocpp_schema.ts";
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -614,4 +625,382 @@ Deno.test("fold: ChangeConfiguration of ClockAlignedDataInterval arms and disarm
   assert.equal(s.state.timers[TIMER_ALIGNED], nextClockBoundary(s.now, 60));
   s.csmsCall("ChangeConfiguration", { key: "ClockAlignedDataInterval", value: "0" });
   assert.equal(s.state.timers[TIMER_ALIGNED], undefined);
+});
+
+/** The meter value kept for StopTransaction, as `measurand=value` (`SignedData=…` for signed). */
+function readingsOf(mv: MeterValue): string[] {
+  return mv.sampledValue.map((v) => `${v.measurand ?? v.format}=${v.value}`);
+}
+
+Deno.test("fold: a sample skips a measurement taken more than one interval before it is due (periodic and clock-aligned), with a note", () => {
+  const s = preamble({
+    MeterValueSampleInterval: "60",
+    ClockAlignedDataInterval: "900",
+    HeartbeatInterval: "0",
+  });
+  s.add("SessionStarted", { connector: 1, sessionId: "s1", reason: "Authorized" });
+  const started = s.now + 1000;
+  s.add("TransactionStarted", {
+    connector: 1,
+    sessionId: "s1",
+    idToken: "TAG",
+    meterStartWh: 1000,
+    timestamp: iso(started),
+  }, started);
+  s.drain();
+  // Measured exactly one interval before the first sample is due: within its interval, sent.
+  s.add("MeterValuesMeasured", { connector: 0, measurement: measurement(9000, iso(started)) });
+  s.add("MeterValuesMeasured", { connector: 1, measurement: measurement(1000, iso(started)) });
+  s.fire("sample:1");
+  s.drain();
+  assert.deepEqual(stamps(sentWith(s, "Sample.Periodic")), [iso(started + 60_000)]);
+  // Nothing new for the next interval: that sample is skipped, the next one stays armed.
+  const skipped = s.fire("sample:1");
+  assert.match(
+    skipped.effects.notes.join("\n"),
+    new RegExp(
+      `connector 1: latest measurement \\(${iso(started)}\\) is older than one interval ` +
+        `before the sample due at ${iso(started + 120_000)}: periodic sample skipped`,
+    ),
+  );
+  assert.deepEqual(callsIn(skipped.effects.frames), []);
+  assert.equal(s.state.timers["sample:1"], started + 180_000);
+  // A fresh reading: samples again, on the start's schedule.
+  fireMeasured(s, "sample:1", [1], 1100);
+  assert.deepEqual(stamps(sentWith(s, "Sample.Periodic")), [
+    iso(started + 60_000),
+    iso(started + 180_000),
+  ]);
+  // Clock-aligned at 00:15: connector 0 (measured at the start) is within the interval
+  // 00:00–00:15; at 00:30 it is not (skipped with a note), connector 1 is measured afresh.
+  fireMeasured(s, TIMER_ALIGNED, [1], 1200);
+  const boundary = s.state.timers[TIMER_ALIGNED]!;
+  s.add("MeterValuesMeasured", {
+    connector: 1,
+    measurement: measurement(1300, iso(boundary - 1000)),
+  }, boundary - 1000);
+  const late = s.fire(TIMER_ALIGNED);
+  s.drain();
+  assert.match(
+    late.effects.notes.join("\n"),
+    /connector 0: latest measurement .* older than one interval before the boundary 2026-01-01T00:30:00.000Z: clock-aligned sample skipped/,
+  );
+  assert.deepEqual(
+    sentWith(s, "Sample.Clock").map((p) => [p.connectorId, stamps([p])[0]]),
+    [
+      [0, "2026-01-01T00:15:00.000Z"],
+      [1, "2026-01-01T00:15:00.000Z"],
+      [1, "2026-01-01T00:30:00.000Z"],
+    ],
+  );
+  for (const p of meterValuesOf(callsIn(s.frames))) {
+    assert.equal(validateCallPayload("MeterValues", p), undefined);
+  }
+  assert.deepEqual(fold(s.events).frames, s.frames, "replays to the same frames");
+});
+
+Deno.test("fold: Transaction.Begin takes no reading from before the session (the previous car), Transaction.End none from before the transaction", () => {
+  const s = preamble({
+    MeterValueSampleInterval: "0",
+    StopTxnSampledData: "Energy.Active.Import.Register,SoC",
+    HeartbeatInterval: "0",
+  });
+  const soc = (wh: number, percent: number): MeasurementData => ({
+    powerMeter: { timestamp: iso(s.now), energyWhImport: { total: wh } },
+    socPercent: { value: percent },
+  });
+  const start = (session: string, wh: number, at: number) =>
+    s.add("TransactionStarted", {
+      connector: 1,
+      sessionId: session,
+      idToken: "TAG",
+      meterStartWh: wh,
+      timestamp: iso(at),
+      signedMeterValue: `OCMF|begin-${session}`,
+    }, at);
+  const stop = (session: string, wh: number) => {
+    s.add("TransactionStopped", {
+      connector: 1,
+      sessionId: session,
+      reason: "Local",
+      timestamp: iso(s.now),
+      energyWhImport: wh,
+    });
+    const calls = [...callsIn(s.last!.effects.frames), ...s.drain()];
+    const payload = calls.find((c) => c.action === "StopTransaction")!.payload;
+    assert.equal(validateCallPayload("StopTransaction", payload), undefined);
+    return (payload.transactionData as MeterValue[]).map(readingsOf);
+  };
+  // The previous car: plugged in, SoC 80 %, unplugged without a transaction.
+  s.add("SessionStarted", { connector: 1, sessionId: "old", reason: "EVConnected" });
+  s.add("MeterValuesMeasured", { connector: 1, measurement: soc(500, 80) });
+  s.add("SessionStopped", { connector: 1, sessionId: "old" });
+  // 45 minutes later the next car starts at once, before the meter reported again: its
+  // Begin and End carry the firmware's register values and the signed values, no old SoC.
+  s.add(
+    "SessionStarted",
+    { connector: 1, sessionId: "new", reason: "Authorized" },
+    s.now + 2_700_000,
+  );
+  start("new", 500, s.now + 1000);
+  s.drain();
+  s.add("TransactionStopped", {
+    connector: 1,
+    sessionId: "new",
+    reason: "Local",
+    timestamp: iso(s.now + 1000),
+    energyWhImport: 510,
+    signedMeterValue: "OCMF|end-new",
+  }, s.now + 1000);
+  const first =
+    [...callsIn(s.last!.effects.frames), ...s.drain()].find((c) => c.action === "StopTransaction")!
+      .payload;
+  assert.equal(validateCallPayload("StopTransaction", first), undefined);
+  assert.deepEqual((first.transactionData as MeterValue[]).map(readingsOf), [
+    ["Energy.Active.Import.Register=500.00", "SignedData=OCMF|begin-new"],
+    ["Energy.Active.Import.Register=510.00", "SignedData=OCMF|end-new"],
+  ]);
+  s.add("SessionStopped", { connector: 1, sessionId: "new" });
+  // A session measured before its transaction: Begin takes that reading, End the latest one.
+  s.add("SessionStarted", { connector: 1, sessionId: "third", reason: "EVConnected" });
+  s.add("MeterValuesMeasured", { connector: 1, measurement: soc(510, 20) });
+  start("third", 510, s.now + 60_000);
+  s.drain();
+  s.add("MeterValuesMeasured", { connector: 1, measurement: soc(9000, 60) });
+  assert.deepEqual(stop("third", 9000), [
+    ["Energy.Active.Import.Register=510.00", "SoC=20.00", "SignedData=OCMF|begin-third"],
+    ["Energy.Active.Import.Register=9000.00", "SoC=60.00"],
+  ]);
+  assert.deepEqual(fold(s.events).frames, s.frames, "replays to the same frames");
+});
+
+/** The central system answers a triggered Heartbeat with a clock `aheadMs` ahead of ours. */
+function correctClock(s: FoldScript, aheadMs: number): void {
+  s.add("FrameReceived", {
+    text: JSON.stringify([2, `hb-${s.now}`, "TriggerMessage", { requestedMessage: "Heartbeat" }]),
+  });
+  const call = s.state.inFlight!;
+  assert.equal(call.action, "Heartbeat");
+  s.add("FrameReceived", {
+    text: JSON.stringify([3, call.id, { currentTime: iso(s.now + aheadMs) }]),
+  }, s.now);
+  assert.equal(s.state.timeOffsetMs, aheadMs);
+}
+
+Deno.test("fold: a clock offset change mid-transaction keeps periodic timestamps one interval apart and clock-aligned ones on the central system's boundaries, none twice", () => {
+  const s = preamble({
+    MeterValueSampleInterval: "60",
+    ClockAlignedDataInterval: "300",
+    HeartbeatInterval: "0",
+  });
+  s.add("SessionStarted", { connector: 1, sessionId: "s1", reason: "Authorized" });
+  const started = s.now + 1000;
+  s.add("TransactionStarted", {
+    connector: 1,
+    sessionId: "s1",
+    idToken: "TAG",
+    meterStartWh: 0,
+    timestamp: iso(started),
+  }, started);
+  s.drain();
+  const expectedClock: string[] = [];
+  let periodic = 0;
+  let corrected = 0;
+  for (let i = 0; i < 40 && s.now < started + 1_200_000; i++) {
+    const [name, due] = Object.entries(s.state.timers).filter(([n]) =>
+      n === "sample:1" || n === TIMER_ALIGNED
+    ).sort((a, b) =>
+      a[1] - b[1]
+    )[0];
+    if (name === TIMER_ALIGNED) expectedClock.push(iso(due + s.state.timeOffsetMs));
+    fireMeasured(s, name, [1], i);
+    if (name === "sample:1" && ++periodic === 3) correctClock(s, 90_000); // 90 s ahead
+    if (name === TIMER_ALIGNED && corrected++ === 1) {
+      // Moved back 2 minutes right after a boundary: that boundary is not sampled again.
+      const last = Date.parse(expectedClock.at(-1)!);
+      correctClock(s, -30_000);
+      assert.equal(s.state.timers[TIMER_ALIGNED], last + 300_000 + 30_000);
+    }
+  }
+  assert.ok(corrected >= 3, "boundaries after both corrections");
+  const times = stamps(sentWith(s, "Sample.Periodic")).map(Date.parse);
+  assert.ok(times.length >= 19);
+  times.forEach((t, k) => assert.equal(t, started + (k + 1) * 60_000, `sample ${k + 1}`));
+  const clock = stamps(sentWith(s, "Sample.Clock"));
+  assert.deepEqual(clock, expectedClock);
+  for (const [k, t] of clock.entries()) {
+    assert.equal(Date.parse(t) % 300_000, 0, `${t} on a boundary`);
+    if (k > 0) assert.ok(t > clock[k - 1], "each boundary once, in order");
+  }
+  assert.deepEqual(fold(s.events).frames, s.frames, "replays to the same frames");
+});
+
+Deno.test("fold: a restart during a transaction sends Interruption.Begin (last reading before it) and Interruption.End (first after); not for a transaction that is not resumed", () => {
+  const configuration = {
+    MeterValueSampleInterval: "0",
+    MeterValuesSampledData: "Energy.Active.Import.Register,SoC",
+    StopTxnSampledData: "Energy.Active.Import.Register",
+    HeartbeatInterval: "0",
+  };
+  const s = preamble(configuration);
+  const reading = (wh: number, percent: number): MeasurementData => ({
+    powerMeter: { timestamp: iso(s.now), energyWhImport: { total: wh } },
+    socPercent: { value: percent },
+  });
+  s.add("SessionStarted", { connector: 1, sessionId: "s1", reason: "Authorized" });
+  s.add("TransactionStarted", {
+    connector: 1,
+    sessionId: "s1",
+    idToken: "TAG",
+    meterStartWh: 1000,
+    timestamp: iso(s.now),
+  });
+  s.drain();
+  const before = s.now;
+  s.add("MeterValuesMeasured", { connector: 1, measurement: reading(1200, 30) });
+  // Power loss; five minutes later the process starts again and the session goes on.
+  s.add("ChargePointStarted", { ...START_DATA, configuration }, s.now + 300_000);
+  assert.equal(s.state.connectors[1].transaction?.interrupted, true);
+  s.add("ConnectionOpened", { url: "ws://127.0.0.1:9000/ocpp/CP-1", protocol: "ocpp1.6" });
+  s.drain();
+  const after = s.now;
+  s.add("MeterValuesMeasured", { connector: 1, measurement: reading(1210, 31) }, s.now + 2000);
+  s.drain();
+  s.add("MeterValuesMeasured", { connector: 1, measurement: reading(1300, 35) });
+  s.drain();
+  assert.equal(s.state.connectors[1].transaction?.interrupted, undefined);
+  const interruption = [
+    ...sentWith(s, "Interruption.Begin"),
+    ...sentWith(s, "Interruption.End"),
+  ];
+  assert.deepEqual(
+    interruption.map((p) => [
+      p.transactionId,
+      stamps([p])[0],
+      readingsOf((p.meterValue as MeterValue[])[0]),
+    ]),
+    [
+      [1, iso(before), ["Energy.Active.Import.Register=1200.00", "SoC=30.00"]],
+      [1, iso(after), ["Energy.Active.Import.Register=1210.00", "SoC=31.00"]],
+    ],
+  );
+  s.add("TransactionStopped", {
+    connector: 1,
+    sessionId: "s1",
+    reason: "Local",
+    timestamp: iso(s.now),
+    energyWhImport: 1300,
+  });
+  const stop =
+    [...callsIn(s.last!.effects.frames), ...s.drain()].find((c) => c.action === "StopTransaction")!
+      .payload;
+  assert.equal(validateCallPayload("StopTransaction", stop), undefined);
+  assert.deepEqual(
+    (stop.transactionData as MeterValue[]).map((mv) => mv.sampledValue[0].context),
+    ["Transaction.Begin", "Interruption.Begin", "Interruption.End", "Transaction.End"],
+  );
+  for (const p of interruption) assert.equal(validateCallPayload("MeterValues", p), undefined);
+
+  // A transaction the restart does not resume (PowerLoss): no interruption value.
+  s.add("SessionStarted", { connector: 2, sessionId: "s2", reason: "Authorized" });
+  s.add("TransactionStarted", {
+    connector: 2,
+    sessionId: "s2",
+    idToken: "TAG",
+    meterStartWh: 0,
+    timestamp: iso(s.now),
+  });
+  s.drain();
+  s.add("MeterValuesMeasured", { connector: 2, measurement: reading(50, 10) });
+  s.add("ChargePointStarted", { ...START_DATA, configuration, resumeSessionIds: [] });
+  assert.equal(s.state.connectors[2].transaction?.interrupted, undefined);
+  assert.equal(
+    [...s.state.outbox].filter((c) => c.action === "MeterValues").length,
+    0,
+    "nothing queued for the stopped transaction",
+  );
+  assert.deepEqual(fold(s.events).frames, s.frames, "replays to the same frames");
+});
+
+Deno.test("ChargePoint constructor: the metering keys are checked like ChangeConfiguration checks them (…MaxLength included)", () => {
+  const make = (configuration: Record<string, string>) =>
+    new ChargePoint({
+      chargePointId: "CP-1",
+      csmsUrl: "ws://127.0.0.1:9/ocpp",
+      connectors: 1,
+      bootNotification: { chargePointVendor: "Acme", chargePointModel: "AC22" },
+      store: new MemoryEventStore(),
+      configuration,
+    });
+  const refused = (
+    configuration: Record<string, string>,
+    argument: string,
+    value: string,
+    reason: string,
+  ) =>
+    assert.throws(() => make(configuration), (error: unknown) => {
+      assert.ok(error instanceof InvalidArgumentError, String(error));
+      assert.equal(error.code, "INVALID_ARGUMENT");
+      assert.equal(error.argument, argument);
+      assert.equal(error.value, value);
+      assert.equal(error.message, `Invalid ${argument}: ${reason}`);
+      return true;
+    });
+  refused(
+    { MeterValuesSampledData: "SoC,Voltage,Frequency", MeterValuesSampledDataMaxLength: "2" },
+    "configuration.MeterValuesSampledData",
+    "SoC,Voltage,Frequency",
+    "3 items, at most 2 allowed (MeterValuesSampledDataMaxLength)",
+  );
+  // The default list counts too: one item is more than a MaxLength of 0.
+  refused(
+    { MeterValuesAlignedDataMaxLength: "0" },
+    "configuration.MeterValuesAlignedData",
+    "Energy.Active.Import.Register",
+    "1 items, at most 0 allowed (MeterValuesAlignedDataMaxLength)",
+  );
+  refused(
+    { StopTxnSampledData: "SoC,Voltage", StopTxnSampledDataMaxLength: "1" },
+    "configuration.StopTxnSampledData",
+    "SoC,Voltage",
+    "2 items, at most 1 allowed (StopTxnSampledDataMaxLength)",
+  );
+  refused(
+    { StopTxnAlignedDataMaxLength: "many" },
+    "configuration.StopTxnAlignedDataMaxLength",
+    "many",
+    "not a non-negative integer",
+  );
+  refused(
+    { stoptxnaligneddata: "Power.Factor" },
+    "configuration.StopTxnAlignedData",
+    "Power.Factor",
+    'measurand "Power.Factor" is not supported by this charge point',
+  );
+  refused(
+    { metervaluesampleinterval: "-1" },
+    "configuration.MeterValueSampleInterval",
+    "-1",
+    "not a non-negative integer",
+  );
+  refused(
+    { ClockAlignedDataInterval: "86401" },
+    "configuration.ClockAlignedDataInterval",
+    "86401",
+    "must be between 0 and 86400",
+  );
+  refused(
+    { MinimumStatusDuration: "1.5" },
+    "configuration.MinimumStatusDuration",
+    "1.5",
+    "not a non-negative integer",
+  );
+  // Within the limits: constructed.
+  make({
+    MeterValuesSampledData: "SoC,Voltage.L2",
+    MeterValuesSampledDataMaxLength: "2",
+    StopTxnAlignedDataMaxLength: "0",
+    MinimumStatusDuration: "5",
+  });
+  assert.deepEqual(checkMeteringConfiguration({}), undefined, "the defaults are valid");
 });
