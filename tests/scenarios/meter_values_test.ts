@@ -18,6 +18,7 @@ import { assertAllValid } from "../support/ocpp_schema.ts";
 import { ManualClock } from "../../core/clock.ts";
 import { replay } from "../../core/replay.ts";
 import type { MeterValue, SampledValue } from "../../core/meter_values.ts";
+import type { Logger } from "../../core/logger.ts";
 
 type Params = Record<string, unknown>;
 
@@ -330,5 +331,375 @@ Deno.test("outage: queued meter values keep their timestamps and order and get t
 
   assertAllValid(csms.frames);
   assertAllValid(back.frames);
+  assert.deepEqual(replay(h.store).frames, h.sent, "replay gives the frames sent, byte for byte");
+});
+
+/** A logger that keeps the lines logged at warn level. */
+function warnings(lines: string[]): Logger {
+  const ignore = () => {};
+  return { debug: ignore, info: ignore, warn: (m) => void lines.push(m), error: ignore };
+}
+
+Deno.test("ChangeConfiguration of the metering keys: invalid values and lists beyond …MaxLength are Rejected end to end, each reason logged at warn", async () => {
+  await using csms = await RpcCsms.start();
+  const lines: string[] = [];
+  const h = makeChargePoint(csms.url, {
+    logger: warnings(lines),
+    configuration: {
+      MeterValuesSampledDataMaxLength: "3",
+      MeterValuesAlignedDataMaxLength: "2",
+      StopTxnSampledDataMaxLength: "2",
+      StopTxnAlignedDataMaxLength: "1",
+      WebSocketPingInterval: "0",
+    },
+  });
+  await h.cp.start();
+  await csms.waitFor("StatusNotification", 3);
+  const before = { ...h.cp.state.config };
+  const cases: [string, string, string][] = [
+    ["MeterValueSampleInterval", "-1", "not a non-negative integer"],
+    ["MeterValueSampleInterval", "abc", "not a non-negative integer"],
+    ["ClockAlignedDataInterval", "86401", "must be between 0 and 86400"],
+    ["ClockAlignedDataInterval", "1.5", "not a non-negative integer"],
+    [
+      "MeterValuesSampledData",
+      "Power.Factor",
+      'measurand "Power.Factor" is not supported by this charge point',
+    ],
+    [
+      "MeterValuesSampledData",
+      "Voltage.L1-N",
+      "phase L1-N of Voltage is not supported by this charge point (L1, L2, L3)",
+    ],
+    [
+      "MeterValuesAlignedData",
+      "Energy.Active.Import.Register,Energy",
+      'unknown measurand "Energy"',
+    ],
+    ["StopTxnSampledData", "SoC,,Voltage", "empty item in measurand list"],
+    [
+      "StopTxnAlignedData",
+      "Current.Export",
+      'measurand "Current.Export" is not supported by this charge point',
+    ],
+    [
+      "MeterValuesSampledData",
+      "SoC,Voltage,Frequency,Temperature",
+      "4 items, at most 3 allowed (MeterValuesSampledDataMaxLength)",
+    ],
+    [
+      "MeterValuesAlignedData",
+      "SoC,Voltage,Frequency",
+      "3 items, at most 2 allowed (MeterValuesAlignedDataMaxLength)",
+    ],
+    [
+      "StopTxnSampledData",
+      "SoC,Voltage,RPM",
+      "3 items, at most 2 allowed (StopTxnSampledDataMaxLength)",
+    ],
+    [
+      "StopTxnAlignedData",
+      "SoC,Voltage",
+      "2 items, at most 1 allowed (StopTxnAlignedDataMaxLength)",
+    ],
+  ];
+  for (const [key, value] of cases) {
+    assert.deepEqual(
+      await csms.call("CP-1", "ChangeConfiguration", { key, value }),
+      { status: "Rejected" },
+      `${key}=${value}`,
+    );
+  }
+  assert.deepEqual(
+    await csms.call("CP-1", "ChangeConfiguration", {
+      key: "MeterValuesSampledDataMaxLength",
+      value: "10",
+    }),
+    { status: "Rejected" },
+  );
+  assert.deepEqual(h.cp.state.config, before, "nothing changed");
+  assert.deepEqual(lines, [
+    ...cases.map(([key, value, reason]) =>
+      `ChangeConfiguration ${key}=${JSON.stringify(value)} rejected: ${reason}`
+    ),
+    "ChangeConfiguration MeterValuesSampledDataMaxLength rejected: read-only",
+  ]);
+  // At the limits: accepted.
+  for (
+    const [key, value] of [
+      ["MeterValuesSampledData", "SoC,Voltage,Frequency"],
+      ["StopTxnAlignedData", "Energy.Active.Import.Register"],
+      ["ClockAlignedDataInterval", "86400"],
+    ]
+  ) {
+    assert.deepEqual(
+      await csms.call("CP-1", "ChangeConfiguration", { key, value }),
+      { status: "Accepted" },
+      `${key}=${value}`,
+    );
+  }
+  await h.cp.stop();
+  assertAllValid(csms.frames);
+  assert.deepEqual(replay(h.store).frames, h.sent, "replay gives the frames sent, byte for byte");
+});
+
+Deno.test("on the wire: signed Transaction.Begin/End values in StopTransaction, every reading with its phase, location and unit, exported power positive (ocpp-rpc strict)", async () => {
+  await using csms = await RpcCsms.start();
+  const clock = new ManualClock(START);
+  const now = () => iso(clock.now());
+  csms.respond(
+    "BootNotification",
+    () => ({ status: "Accepted", currentTime: now(), interval: 86_400 }),
+  );
+  const h = makeChargePoint(csms.url, {
+    clock,
+    configuration: {
+      MeterValueSampleInterval: "60",
+      MeterValuesSampledData: "Energy.Active.Import.Register,Energy.Active.Export.Register," +
+        "Power.Active.Import,Power.Active.Export,Voltage,Frequency,SoC,Temperature,RPM",
+      StopTxnSampledData: "Energy.Active.Export.Register,SoC",
+      WebSocketPingInterval: "0",
+    },
+  });
+  const cp = h.cp;
+  /** A DC-coupled V2G charger feeding back on L1 and L3 while L2 still draws. */
+  const measure = (exportWh: number, soc: number) =>
+    cp.onMeterValues(1, {
+      powerMeter: {
+        timestamp: new Date(clock.now()),
+        energyWhImport: { total: 5000 },
+        energyWhExport: { total: exportWh, L1: exportWh / 2, L3: exportWh / 2 },
+        powerW: { total: -6400, L1: -3800, L2: 1200, L3: -3800 },
+        voltageV: { L1: 230.1, L2: 229.5, L3: 231 },
+        frequencyHz: { L1: 50.01, L2: 50, L3: 49.99 },
+      },
+      socPercent: { value: soc },
+      temperatureC: [{ value: 41.5, location: "Body" }, { value: 28, location: "cable" }],
+      rpm: { value: 1800, location: "Inlet" },
+    });
+
+  await cp.start();
+  await csms.waitFor("StatusNotification", 3);
+  await until(delivered(h), "booted");
+  cp.onSessionStarted(1, "s-1", "Authorized");
+  measure(100, 80);
+  const begin = 'OCMF|{"RD":[{"RV":5.000,"ST":"G"}]}|{"SA":"ECDSA-secp256r1-SHA256"}';
+  cp.onTransactionStarted(1, "s-1", "TAG-0001", 5000, undefined, new Date(clock.now()), begin);
+  await csms.waitFor("StartTransaction", 1);
+  await until(delivered(h), "StartTransaction answered");
+  await clock.advance(59_000);
+  measure(110, 79);
+  await clock.advance(1_000);
+  await csms.waitFor("MeterValues", 1);
+  await until(delivered(h), "MeterValues answered");
+  const sampled = meterValue(
+    csms.received.find((c) => c.action === "MeterValues")!.params as Params,
+  );
+  assert.deepEqual(
+    sampled.sampledValue.map((v) => [v.measurand, v.phase, v.value, v.unit, v.location]),
+    [
+      ["Energy.Active.Import.Register", undefined, "5000.00", "Wh", "Outlet"],
+      ["Energy.Active.Export.Register", undefined, "110.00", "Wh", undefined],
+      ["Energy.Active.Export.Register", "L1", "55.00", "Wh", undefined],
+      ["Energy.Active.Export.Register", "L3", "55.00", "Wh", undefined],
+      ["Power.Active.Import", undefined, "0.00", "W", "Outlet"],
+      ["Power.Active.Import", "L1", "0.00", "W", "Outlet"],
+      ["Power.Active.Import", "L2", "1200.00", "W", "Outlet"],
+      ["Power.Active.Import", "L3", "0.00", "W", "Outlet"],
+      ["Power.Active.Export", undefined, "6400.00", "W", "Outlet"],
+      ["Power.Active.Export", "L1", "3800.00", "W", "Outlet"],
+      ["Power.Active.Export", "L2", "0.00", "W", "Outlet"],
+      ["Power.Active.Export", "L3", "3800.00", "W", "Outlet"],
+      ["Voltage", "L1", "230.10", "V", "Outlet"],
+      ["Voltage", "L2", "229.50", "V", "Outlet"],
+      ["Voltage", "L3", "231.00", "V", "Outlet"],
+      ["Frequency", "L1", "50.01", undefined, undefined],
+      ["Frequency", "L2", "50.00", undefined, undefined],
+      ["Frequency", "L3", "49.99", undefined, undefined],
+      ["SoC", undefined, "79.00", "Percent", "EV"],
+      ["Temperature", undefined, "41.50", "Celsius", "Body"],
+      ["Temperature", undefined, "28.00", "Celsius", "Cable"],
+      ["RPM", undefined, "1800.00", undefined, "Inlet"],
+    ],
+  );
+  assert.ok(sampled.sampledValue.every((v) => v.context === "Sample.Periodic"));
+
+  await clock.advance(20_000);
+  measure(140, 78);
+  const end = 'OCMF|{"RD":[{"RV":5.000,"ST":"G"},{"RV":4.860}]}|{"SD":"3045"}';
+  cp.onTransactionStopped(1, "s-1", "EVDisconnected", new Date(clock.now()), 5000, undefined, end);
+  await csms.waitFor("StopTransaction", 1);
+  await until(delivered(h), "StopTransaction answered");
+  await cp.stop();
+
+  const stop = csms.received.find((c) => c.action === "StopTransaction")!.params as Params;
+  const data = stop.transactionData as MeterValue[];
+  const rows = (mv: MeterValue) =>
+    mv.sampledValue.map((v) => [v.context, v.format, v.measurand, v.phase, v.value]);
+  assert.deepEqual(rows(data[0]!), [
+    ["Transaction.Begin", "Raw", "Energy.Active.Export.Register", undefined, "100.00"],
+    ["Transaction.Begin", "Raw", "Energy.Active.Export.Register", "L1", "50.00"],
+    ["Transaction.Begin", "Raw", "Energy.Active.Export.Register", "L3", "50.00"],
+    ["Transaction.Begin", "Raw", "SoC", undefined, "80.00"],
+    ["Transaction.Begin", "SignedData", undefined, undefined, begin],
+  ]);
+  assert.equal(data[1]!.sampledValue[0]!.context, "Sample.Periodic");
+  assert.deepEqual(rows(data.at(-1)!), [
+    ["Transaction.End", "Raw", "Energy.Active.Export.Register", undefined, "140.00"],
+    ["Transaction.End", "Raw", "Energy.Active.Export.Register", "L1", "70.00"],
+    ["Transaction.End", "Raw", "Energy.Active.Export.Register", "L3", "70.00"],
+    ["Transaction.End", "Raw", "SoC", undefined, "78.00"],
+    ["Transaction.End", "SignedData", undefined, undefined, end],
+  ]);
+  assert.equal(data.length, 3);
+  for (const call of csms.received) {
+    assert.equal(call.validationError, undefined, `${call.action} rejected by ocpp-rpc strict`);
+  }
+  assertAllValid(csms.frames);
+  assert.deepEqual(replay(h.store).frames, h.sent, "replay gives the frames sent, byte for byte");
+});
+
+Deno.test("restart mid-transaction: a new process on the same store resumes the periodic samples on the start's grid, one interval apart, with Interruption.Begin/End values", async () => {
+  await using csms = await RpcCsms.start();
+  const clock = new ManualClock(START);
+  const now = () => iso(clock.now());
+  csms.respond(
+    "BootNotification",
+    () => ({ status: "Accepted", currentTime: now(), interval: 86_400 }),
+  );
+  const configuration = {
+    MeterValueSampleInterval: "60",
+    MeterValuesSampledData: "Energy.Active.Import.Register,SoC",
+    StopTxnSampledData: "Energy.Active.Import.Register",
+    WebSocketPingInterval: "0",
+  };
+  const first = makeChargePoint(csms.url, { clock, configuration });
+  await first.cp.start();
+  await csms.waitFor("StatusNotification", 3);
+  await until(delivered(first), "booted");
+  first.cp.onSessionStarted(1, "s-1", "Authorized");
+  reading(first, 1, 1000);
+  const txStart = clock.now();
+  first.cp.onTransactionStarted(1, "s-1", "TAG-0001", 1000, undefined, new Date(txStart));
+  first.cp.onResumeCharging(1);
+  await csms.waitFor("StartTransaction", 1);
+  await runTo(first, txStart + 150_000, delivered(first), () => reading(first, 1, 1000));
+  const lastBefore = clock.now(); // the last reading of the first process
+  await first.cp.stop(); // the power goes
+
+  await clock.advance(100_000); // down for 100 s: the samples due at 180 s and 240 s are missed
+  const second = makeChargePoint(csms.url, { clock, configuration, store: first.store });
+  await second.cp.start(); // the firmware continues every session (no resumeSessionIds)
+  await csms.waitFor("StatusNotification", 6);
+  await until(delivered(second), "booted again, Interruption.Begin sent");
+  const firstAfter = clock.now();
+  reading(second, 1, 1000);
+  await runTo(second, txStart + 400_000, delivered(second), () => reading(second, 1, 1000));
+  const txStop = clock.now();
+  second.cp.onTransactionStopped(1, "s-1", "Local", new Date(txStop), 1400);
+  await csms.waitFor("StopTransaction", 1);
+  await until(delivered(second), "StopTransaction answered");
+  await second.cp.stop();
+
+  const meterValues = csms.received.filter((c) => c.action === "MeterValues").map((c) =>
+    c.params as Params
+  );
+  assert.ok(meterValues.every((p) => p.transactionId === 1 && p.connectorId === 1));
+  const byContext = (context: string) =>
+    meterValues.filter((p) => meterValue(p).sampledValue[0]!.context === context).map((p) =>
+      meterValue(p).timestamp
+    );
+  assert.deepEqual(
+    byContext("Sample.Periodic"),
+    [60_000, 120_000, 300_000, 360_000].map((ms) => iso(txStart + ms)),
+    "the start's grid: missed ones skipped, then one interval apart again",
+  );
+  assert.deepEqual(byContext("Interruption.Begin"), [iso(lastBefore)]);
+  assert.deepEqual(byContext("Interruption.End"), [iso(firstAfter)]);
+  const [interruptedAt] = meterValues.filter((p) =>
+    meterValue(p).sampledValue[0]!.context === "Interruption.Begin"
+  );
+  assert.deepEqual(readings(meterValue(interruptedAt!)), [
+    "Energy.Active.Import.Register",
+    "Energy.Active.Import.Register.L1",
+    "Energy.Active.Import.Register.L2",
+    "Energy.Active.Import.Register.L3",
+    "SoC",
+  ]);
+  const stop = csms.received.find((c) => c.action === "StopTransaction")!.params as Params;
+  assert.deepEqual(
+    (stop.transactionData as MeterValue[]).map((mv) => [
+      mv.sampledValue[0]!.context,
+      mv.timestamp,
+    ]),
+    [
+      ["Transaction.Begin", iso(txStart)],
+      ["Sample.Periodic", iso(txStart + 60_000)],
+      ["Sample.Periodic", iso(txStart + 120_000)],
+      ["Interruption.Begin", iso(lastBefore)],
+      ["Interruption.End", iso(firstAfter)],
+      ["Sample.Periodic", iso(txStart + 300_000)],
+      ["Sample.Periodic", iso(txStart + 360_000)],
+      ["Transaction.End", iso(txStop)],
+    ],
+  );
+  for (const call of csms.received) {
+    assert.equal(call.validationError, undefined, `${call.action} rejected by ocpp-rpc strict`);
+  }
+  assertAllValid(csms.frames);
+  assert.deepEqual(
+    replay(first.store).frames,
+    [...first.sent, ...second.sent],
+    "replay of the shared store gives the frames both processes sent, byte for byte",
+  );
+});
+
+Deno.test("TriggerMessage MeterValues while the StartTransaction is unanswered: sent behind it, with the transactionId of its answer", async () => {
+  await using csms = await ScriptedCsms.start();
+  const clock = new ManualClock(START);
+  let release: () => void = () => {};
+  const answered = new Promise<void>((resolve) => release = resolve);
+  csms.respond("StartTransaction", async () => {
+    await answered;
+    return { transactionId: 77, idTagInfo: { status: "Accepted" } };
+  });
+  const h = makeChargePoint(csms.url, {
+    clock,
+    configuration: {
+      MeterValueSampleInterval: "0",
+      MeterValuesSampledData: "Energy.Active.Import.Register,SoC",
+      WebSocketPingInterval: "0",
+    },
+  });
+  await h.cp.start();
+  await csms.waitFor("StatusNotification", 3);
+  await until(delivered(h), "booted");
+  h.cp.onSessionStarted(1, "s-1", "Authorized");
+  h.cp.onTransactionStarted(1, "s-1", "TAG-0001", 1000, undefined, new Date(clock.now()));
+  reading(h, 1, 1000);
+  await csms.waitFor("StartTransaction", 1);
+  assert.deepEqual(
+    await csms.call("TriggerMessage", { requestedMessage: "MeterValues", connectorId: 1 }),
+    { status: "Accepted" },
+  );
+  assert.equal(csms.received.filter((c) => c.action === "MeterValues").length, 0);
+  release();
+  await csms.waitFor("MeterValues", 1);
+  await until(delivered(h), "MeterValues answered");
+  await h.cp.stop();
+  const triggered = csms.received.find((c) => c.action === "MeterValues")!.params as Params;
+  assert.deepEqual(Object.keys(triggered), ["connectorId", "transactionId", "meterValue"]);
+  assert.equal(triggered.transactionId, 77);
+  assert.deepEqual(
+    meterValue(triggered).sampledValue.map((v) => [v.context, v.measurand]),
+    [
+      ["Trigger", "Energy.Active.Import.Register"],
+      ["Trigger", "Energy.Active.Import.Register"],
+      ["Trigger", "Energy.Active.Import.Register"],
+      ["Trigger", "Energy.Active.Import.Register"],
+      ["Trigger", "SoC"],
+    ],
+  );
+  assertAllValid(csms.frames);
   assert.deepEqual(replay(h.store).frames, h.sent, "replay gives the frames sent, byte for byte");
 });
