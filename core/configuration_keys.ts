@@ -448,7 +448,8 @@ export const CONFIGURATION_KEYS: readonly ConfigurationKeyDefinition[] = [
     ...RW,
     required: false,
     default: "0",
-    description: "How long a status must last before a StatusNotification reports it; 0 = at once.",
+    description:
+      "How long a status must last before a StatusNotification reports it (with the time it began); a newer status restarts the wait, so of a quicker sequence only the last status is reported. Triggered StatusNotifications are not delayed. 0 = at once.",
   },
   {
     name: "NumberOfConnectors",
