@@ -31,6 +31,7 @@ export {
   type ChargingSchedule,
   type ChargingSchedulePeriod,
   type CompositeSchedule,
+  type ConfigurationKeyChangeStatus,
   type CsmsDataTransfer,
   type DataTransferReply,
   type DataTransferResult,

@@ -160,8 +160,17 @@ export interface ChargePointCallbacks extends CertificateCallbacks {
   connectionStateChanged?(connected: boolean): void | Promise<void>;
   /** A BootNotification answer arrived. */
   bootNotificationResponse?(response: Record<string, unknown>): void | Promise<void>;
-  /** A configuration key changed. */
-  configurationKeyChanged?(key: string, value: string): void | Promise<void>;
+  /**
+   * The central system changed a configuration key (ChangeConfiguration; the value is valid and
+   * normalised). The result is the answer: nothing or `"Accepted"` puts the value in effect now,
+   * `"RebootRequired"` keeps it for the next start (the firmware applies it when it reboots),
+   * `"Rejected"` (or a throw) leaves the key as it was. Also called, result ignored, when a
+   * SecurityProfile upgrade took effect and (with `********`) for an accepted AuthorizationKey.
+   */
+  configurationKeyChanged?(
+    key: string,
+    value: string,
+  ): void | ConfigurationKeyChangeStatus | Promise<void | ConfigurationKeyChangeStatus>;
   /**
    * ReserveNow that the library can honour (connector 0 = any connector; `expiryDate` in UTC):
    * the answer is the status. Without this callback the library accepts by itself.
@@ -216,6 +225,9 @@ export interface ChargePointCallbacks extends CertificateCallbacks {
 
 /** Result of unlocking a connector. */
 export type UnlockStatus = "Unlocked" | "UnlockFailed" | "NotSupported";
+
+/** The firmware's answer to a configuration change (`configurationKeyChanged`). */
+export type ConfigurationKeyChangeStatus = "Accepted" | "Rejected" | "RebootRequired";
 
 /** A DataTransfer request of the central system, as given to the `dataTransfer` callback. */
 export interface CsmsDataTransfer {

@@ -4,7 +4,12 @@
  *
  * @module
  */
-import { CONFIGURATION_KEYS, registryDefaults } from "./configuration_keys.ts";
+import {
+  canonicalConfiguration,
+  CONFIGURATION_KEYS,
+  effectiveFeatureProfiles,
+  registryDefaults,
+} from "./configuration_keys.ts";
 
 /**
  * Defaults of the configuration keys (from the registry). The constructor's `configuration`
@@ -19,6 +24,42 @@ import { CONFIGURATION_KEYS, registryDefaults } from "./configuration_keys.ts";
 export const DEFAULT_CONFIGURATION: Readonly<Record<string, string>> = Object.freeze(
   registryDefaults(),
 );
+
+/**
+ * The configuration in effect from a start on: the defaults, the constructor's `configuration`
+ * (keys spelled as the registry spells them), the changes kept in the log, and the
+ * `SupportedFeatureProfiles` the charge point can serve with the callbacks it has (see
+ * `effectiveFeatureProfiles`); `dropped` are the configured profiles it cannot serve.
+ *
+ * @example
+ * ```ts
+ * import { configurationAtStart } from "./configuration.ts";
+ * const { config, dropped } = configurationAtStart(
+ *   { SupportedFeatureProfiles: "Core,SmartCharging" },
+ *   { HeartbeatInterval: "60" },
+ *   [],
+ * );
+ * console.log(config.SupportedFeatureProfiles, config.HeartbeatInterval, dropped);
+ * // "Core" "60" ["SmartCharging"]
+ * ```
+ */
+export function configurationAtStart(
+  configuration: Readonly<Record<string, string>>,
+  changes: Readonly<Record<string, string>>,
+  callbacks: readonly string[],
+): { readonly config: Record<string, string>; readonly dropped: readonly string[] } {
+  const given = canonicalConfiguration(configuration);
+  const profiles = effectiveFeatureProfiles(given.SupportedFeatureProfiles, callbacks);
+  return {
+    config: {
+      ...DEFAULT_CONFIGURATION,
+      ...given,
+      ...changes,
+      SupportedFeatureProfiles: profiles.value,
+    },
+    dropped: profiles.dropped,
+  };
+}
 
 /** Keys whose values are secrets: never written to the event log, GetConfiguration or logs. */
 export const SECRET_KEYS: ReadonlySet<string> = new Set(

@@ -15,10 +15,12 @@
  *   `SupportedFeatureProfiles`) and it is required or has a value. An optional key without a
  *   value is absent: the spec gives such keys meaning by their presence ("if this key exists, the
  *   Charge Point supports …"), so the firmware announces e.g. `LightIntensity` by configuring it.
- * - **SupportedFeatureProfiles** is `Core,LocalAuthListManagement,Reservation,RemoteTrigger`:
- *   what the library implements. FirmwareManagement (issue 6, plugins) and SmartCharging (not
- *   implemented) are left out, so their keys are unknown; firmware that implements them
- *   configures a longer list.
+ * - **SupportedFeatureProfiles** is what the charge point implements
+ *   ({@linkcode effectiveFeatureProfiles}, decided at each start): Core, LocalAuthListManagement,
+ *   Reservation and RemoteTrigger (the library implements them), FirmwareManagement when the
+ *   firmware or a plugin provides `updateFirmware` or `uploadDiagnostics`. SmartCharging is not
+ *   implemented, so it is never listed and its keys are unknown. A configured list can only leave
+ *   profiles out; a profile it names that the charge point cannot serve is dropped with a warning.
  * - **Values are normalised** when a change is accepted: integers without leading zeros or
  *   signs, booleans in lower case, list items trimmed and joined with `,`.
  * - **AuthorizationKey** (write-only, secret): whitepaper A00.FR.205, "minimal 16 bytes ...
@@ -156,7 +158,9 @@ export interface ConfigurationKeyDefinition {
 }
 
 /**
- * The feature profiles this version of the library implements (value of SupportedFeatureProfiles).
+ * The feature profiles this version of the library implements by itself: the value of
+ * SupportedFeatureProfiles when the firmware provides no firmware management callback (see
+ * {@linkcode effectiveFeatureProfiles}).
  *
  * @example
  * ```ts
@@ -539,7 +543,7 @@ export const CONFIGURATION_KEYS: readonly ConfigurationKeyDefinition[] = [
     check: includesCore,
     constraint: "must contain Core",
     description:
-      "Feature profiles the charge point implements; keys of other profiles are unknown. Firmware that implements FirmwareManagement or SmartCharging itself lists them.",
+      "Feature profiles the charge point implements, decided at each start: Core, LocalAuthListManagement, Reservation, RemoteTrigger, and FirmwareManagement when `updateFirmware` or `uploadDiagnostics` is provided (firmware or plugin); SmartCharging is not implemented. A configured list can only leave profiles out (others are dropped with a warning). Requests of a profile left out are answered with the CALLERROR NotSupported (SendLocalList, GetLocalListVersion and ReserveNow answer NotSupported, -1 and Rejected). Keys of profiles not listed are unknown.",
   },
   {
     name: "SupportedFeatureProfilesMaxLength",
@@ -894,6 +898,66 @@ export function canonicalConfiguration(
 }
 
 /**
+ * Whether `profile` is listed in the `SupportedFeatureProfiles` of `config` (compared
+ * case-insensitively; without the key, the library's own {@linkcode SUPPORTED_FEATURE_PROFILES}).
+ *
+ * @example
+ * ```ts
+ * import { featureProfileListed } from "./configuration_keys.ts";
+ * console.log(featureProfileListed({ SupportedFeatureProfiles: "Core, reservation" }, "Reservation")); // true
+ * console.log(featureProfileListed({}, "SmartCharging")); // false
+ * ```
+ */
+export function featureProfileListed(
+  config: Readonly<Record<string, string>>,
+  profile: string,
+): boolean {
+  const profiles = config.SupportedFeatureProfiles ?? SUPPORTED_FEATURE_PROFILES;
+  const wanted = profile.toLowerCase();
+  return profiles.split(",").some((p) => p.trim().toLowerCase() === wanted);
+}
+
+/** Callbacks that implement the FirmwareManagement profile (GetDiagnostics, UpdateFirmware). */
+const FIRMWARE_MANAGEMENT_CALLBACKS: readonly string[] = ["updateFirmware", "uploadDiagnostics"];
+
+/**
+ * The SupportedFeatureProfiles in effect, decided at each start from what the charge point can
+ * serve: Core, LocalAuthListManagement, Reservation and RemoteTrigger always (the library
+ * implements them), FirmwareManagement when `callbacks` (the firmware's and the plugins') include
+ * `updateFirmware` or `uploadDiagnostics`, SmartCharging never (not implemented). `configured`
+ * (the constructor's value, if any) can only leave profiles out: the profiles it names that cannot
+ * be served, or that OCPP 1.6 does not define, are `dropped`; Core is always listed. The value
+ * lists the profiles in the order of the spec.
+ *
+ * @example
+ * ```ts
+ * import { effectiveFeatureProfiles } from "./configuration_keys.ts";
+ * console.log(effectiveFeatureProfiles(undefined, ["updateFirmware"]).value);
+ * // "Core,FirmwareManagement,LocalAuthListManagement,Reservation,RemoteTrigger"
+ * console.log(effectiveFeatureProfiles("Core,SmartCharging,Reservation", []));
+ * // { value: "Core,Reservation", dropped: ["SmartCharging"] }
+ * ```
+ */
+export function effectiveFeatureProfiles(
+  configured: string | undefined,
+  callbacks: readonly string[],
+): { readonly value: string; readonly dropped: readonly string[] } {
+  const firmware = callbacks.some((c) => FIRMWARE_MANAGEMENT_CALLBACKS.includes(c));
+  const served = FEATURE_PROFILES.filter((p) =>
+    p === "FirmwareManagement" ? firmware : p !== "SmartCharging"
+  );
+  if (configured === undefined) return { value: served.join(","), dropped: [] };
+  const wanted = new Set(["Core"]);
+  const dropped: string[] = [];
+  for (const item of splitList(configured)) {
+    const profile = served.find((p) => p.toLowerCase() === item.toLowerCase());
+    if (profile !== undefined) wanted.add(profile);
+    else if (item !== "") dropped.push(item);
+  }
+  return { value: served.filter((p) => wanted.has(p)).join(","), dropped };
+}
+
+/**
  * Whether the profile of `key` is supported by the effective configuration: Core, Security and
  * Implementation keys always, the others when their profile is listed in SupportedFeatureProfiles.
  *
@@ -911,9 +975,7 @@ export function profileSupported(
   if (key.profile === "Core" || key.profile === "Security" || key.profile === "Implementation") {
     return true;
   }
-  const profiles = config.SupportedFeatureProfiles ?? SUPPORTED_FEATURE_PROFILES;
-  const wanted = key.profile.toLowerCase();
-  return profiles.split(",").some((p) => p.trim().toLowerCase() === wanted);
+  return featureProfileListed(config, key.profile);
 }
 
 /**

@@ -8,7 +8,7 @@ import { armHeartbeat } from "./link_timers.ts";
 import { MAX_MESSAGE_ID_LENGTH, parseFrame, validateCall, validateResult } from "./rpc_frame.ts";
 import { failed, pump, scheduleBoot, TIMER_BOOT } from "./outbox.ts";
 import { armSampling, raiseSecurityEvent, reportStatus } from "./connector_reducer.ts";
-import { REQUEST_HANDLERS } from "./requests/mod.ts";
+import { profileRefusal, REQUEST_HANDLERS } from "./requests/mod.ts";
 import { rememberIdTagInfo } from "./requests/clear_cache.ts";
 import type { EventData } from "../events/mod.ts";
 import { startTransactionAnswered } from "./invalid_id.ts";
@@ -170,6 +170,12 @@ function receiveCall(d: Draft, id: string, action: string, payload: unknown, tex
   const handler = REQUEST_HANDLERS[checked.action];
   if (handler === undefined) {
     d.replyError(id, "NotSupported", `${action} is not supported`);
+    return;
+  }
+  const refusal = profileRefusal(checked.action, d.state.config);
+  if (refusal !== undefined) {
+    d.note(`${action} refused (NotSupported): ${refusal}`);
+    d.replyError(id, "NotSupported", refusal);
     return;
   }
   handler.handle(d, id, checked.payload);

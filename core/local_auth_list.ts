@@ -25,6 +25,7 @@
 import type { State } from "./state.ts";
 import type { SendLocalListRequest, UpdateStatus } from "./ocpp/local_auth.ts";
 import { boolKey, intKey } from "./configuration.ts";
+import { featureProfileListed } from "./configuration_keys.ts";
 
 /**
  * An entry of the Local Authorization List (an OCPP `IdTagInfo`).
@@ -120,9 +121,7 @@ export function localListLimits(config: Readonly<Record<string, string>>): Local
  */
 export function localListSupported(config: Readonly<Record<string, string>>): boolean {
   if (!boolKey(config, "LocalAuthListEnabled", true)) return false;
-  const profiles = config.SupportedFeatureProfiles;
-  if (profiles === undefined) return true;
-  return profiles.split(",").some((p) => p.trim().toLowerCase() === "localauthlistmanagement");
+  return featureProfileListed(config, "LocalAuthListManagement");
 }
 
 /**

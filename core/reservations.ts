@@ -24,6 +24,7 @@ import type { State } from "./state.ts";
 import type { ReservationStatus, ReserveNowRequest } from "./ocpp/reservation.ts";
 import { isFaulted } from "./connector_fsm.ts";
 import { boolKey } from "./configuration.ts";
+import { featureProfileListed } from "./configuration_keys.ts";
 import { fire } from "./connector_reducer.ts";
 import { lookupLocalList } from "./local_auth_list.ts";
 
@@ -195,13 +196,6 @@ export function freeConnectors(state: State, except?: number): number[] {
   return free;
 }
 
-/** Whether the configuration lists `profile` (an absent `SupportedFeatureProfiles` = all). */
-function profileSupported(config: Readonly<Record<string, string>>, profile: string): boolean {
-  const raw = config.SupportedFeatureProfiles;
-  if (raw === undefined) return true;
-  return raw.split(",").some((p) => p.trim().toLowerCase() === profile.toLowerCase());
-}
-
 /**
  * Why ReserveNow cannot be accepted now, or `undefined` when it can. `nowMs` is the central
  * system's current time. A request with the id of an existing reservation is judged as if that
@@ -232,7 +226,7 @@ export function reserveRefusal(
   const config = state.config;
   const n = state.connectors.length - 1;
   const k = request.connectorId;
-  if (!profileSupported(config, "Reservation")) return "Rejected";
+  if (!featureProfileListed(config, "Reservation")) return "Rejected";
   if (!Number.isInteger(k) || k < 0 || k > n) return "Rejected";
   if (k === 0 && !boolKey(config, "ReserveConnectorZeroSupported", false)) return "Rejected";
   const expiry = Date.parse(request.expiryDate);

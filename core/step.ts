@@ -9,8 +9,7 @@ import type { ChargePointEvent, EventData } from "../events/mod.ts";
 import { Draft, type Effects } from "./draft.ts";
 import { armHeartbeat, armPing, TIMER_HEARTBEAT, TIMER_PING, TIMER_PONG } from "./link_timers.ts";
 import { initialState, newConnector, type State } from "./state.ts";
-import { DEFAULT_CONFIGURATION, intKey } from "./configuration.ts";
-import { canonicalConfiguration } from "./configuration_keys.ts";
+import { configurationAtStart, intKey } from "./configuration.ts";
 import {
   failed,
   linkLost,
@@ -178,16 +177,17 @@ function start(d: Draft, data: EventData<"ChargePointStarted">): void {
   }
   // The transaction CALL in flight when the previous process ended is sent again, same id.
   restartOutbox(d);
+  // SupportedFeatureProfiles follows the callbacks this process has (configuration.ts).
+  const started = configurationAtStart(data.configuration, d.state.configChanges, data.callbacks);
+  for (const profile of started.dropped) {
+    d.warn(`SupportedFeatureProfiles: ${profile} left out (not implemented by this charge point)`);
+  }
   d.set({
     running: true,
     chargePointId: data.chargePointId,
     csmsUrl: data.csmsUrl,
     callbacks: data.callbacks,
-    config: {
-      ...DEFAULT_CONFIGURATION,
-      ...canonicalConfiguration(data.configuration),
-      ...d.state.configChanges,
-    },
+    config: started.config,
     bootNotification: data.bootNotification,
     connectors,
     registration: "None",

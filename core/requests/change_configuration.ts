@@ -10,14 +10,20 @@
  *    that survive a restart but not put into effect; the next `ChargePointStarted` merges it.
  *    GetConfiguration reports the value in effect until then. `SecurityProfile` is an upgrade
  *    applied by reconnecting (`security/profile_change.ts`): `Accepted` or `Rejected`.
- * 5. Otherwise `Accepted`: the normalised value is in effect at once and kept across restarts,
+ * 5. When the firmware provides `configurationKeyChanged(key, value)`, it decides (the keys it
+ *    applies, LightIntensity, ConnectorPhaseRotation..., may need a reboot or be out of its
+ *    reach): the answer waits for its result, `Accepted` (or nothing) → 6, `RebootRequired` → the
+ *    value is kept for the next start as in 4, `Rejected`, a throw or anything else → `Rejected`
+ *    (logged at warn), nothing changes.
+ * 6. Otherwise `Accepted`: the normalised value is in effect at once and kept across restarts,
  *    and its side effect is applied: HeartbeatInterval re-arms the heartbeat from now (when
  *    registered), MeterValueSampleInterval the sampling of running transactions (still anchored
  *    at their start, see `metering.ts`), ClockAlignedDataInterval the clock-aligned timer,
  *    WebSocketPingInterval the ping from now (when connected); ConnectionTimeOut calls
  *    `setConnectionTimeout(seconds)`. The other keys are read where they are used.
  *
- * Every accepted or reboot-required change calls `configurationKeyChanged(key, value)`.
+ * A reboot-required registry key calls `configurationKeyChanged(key, value)` after answering
+ * (its answer is `RebootRequired` whatever the firmware says).
  *
  * `AuthorizationKey` is write-only and secret. The fold sees only its masked value (the shell
  * masks it before the frame is logged, see `secrets.ts`), validates it (the mask keeps the
@@ -37,7 +43,8 @@ import {
 import { REDACTED } from "../secrets.ts";
 import { meteringConfigChanged } from "../metering.ts";
 import { armHeartbeat, armPing } from "../link_timers.ts";
-import { defineRequest, type RequestHandler } from "./request_handler.ts";
+import { type CallbackOutcome, defineRequest, type RequestHandler } from "./request_handler.ts";
+import type { PendingCallback } from "../state.ts";
 import {
   authorizationKeyChanged,
   requestSecurityProfile,
@@ -61,6 +68,42 @@ function applyChange(d: Draft, key: ConfigurationKeyDefinition, value: string): 
       d.callback("setConnectionTimeout", Number(value));
       return;
   }
+}
+
+/** Keeps `value` of `key` for the next start and answers `RebootRequired`. */
+function keepForRestart(d: Draft, messageId: string, key: string, value: string): void {
+  d.set({ configChanges: { ...d.state.configChanges, [key]: value } });
+  d.note(`ChangeConfiguration ${key}=${value}: effective after a restart`);
+  d.reply(messageId, { status: "RebootRequired" });
+}
+
+/** Puts `value` of `key` in effect now, answers `Accepted` and applies its side effect. */
+function accept(d: Draft, messageId: string, key: ConfigurationKeyDefinition, value: string): void {
+  d.setConfig({ [key.name]: value });
+  d.reply(messageId, { status: "Accepted" });
+  applyChange(d, key, value);
+}
+
+/** The firmware's `configurationKeyChanged` answered: its result decides (see step 5). */
+function firmwareDecided(d: Draft, pending: PendingCallback, outcome: CallbackOutcome): void {
+  const name = String(pending.context.key);
+  const value = String(pending.context.value);
+  const key = findConfigurationKey(name);
+  const result = outcome.ok ? outcome.result : undefined;
+  if (key !== undefined && outcome.ok && (result === undefined || result === "Accepted")) {
+    accept(d, pending.messageId, key, value);
+    return;
+  }
+  if (outcome.ok && result === "RebootRequired") {
+    keepForRestart(d, pending.messageId, name, value);
+    return;
+  }
+  d.warn(
+    `ChangeConfiguration ${name}=${JSON.stringify(value)} rejected by the firmware: ${
+      outcome.ok ? `configurationKeyChanged answered ${JSON.stringify(result)}` : outcome.error
+    }`,
+  );
+  d.reply(pending.messageId, { status: "Rejected" });
 }
 
 /**
@@ -122,19 +165,32 @@ export const changeConfigurationRequest: RequestHandler<"ChangeConfiguration"> =
         return;
       }
       if (key.rebootRequired) {
-        d.set({ configChanges: { ...d.state.configChanges, [key.name]: checked.value } });
-        d.note(`ChangeConfiguration ${key.name}=${checked.value}: effective after a restart`);
-        d.reply(id, { status: "RebootRequired" });
-        d.callback("configurationKeyChanged", key.name, checked.value);
+        keepForRestart(d, id, key.name, checked.value);
+        if (d.hasCallback("configurationKeyChanged")) {
+          d.callback("configurationKeyChanged", key.name, checked.value);
+        }
         return;
       }
-      d.setConfig({ [key.name]: checked.value });
-      d.reply(id, { status: "Accepted" });
-      applyChange(d, key, checked.value);
-      d.callback("configurationKeyChanged", key.name, checked.value);
+      if (d.hasCallback("configurationKeyChanged")) {
+        d.awaitCallback(
+          {
+            callback: "configurationKeyChanged",
+            messageId: id,
+            action: "ChangeConfiguration",
+            context: { key: key.name, value: checked.value },
+          },
+          key.name,
+          checked.value,
+        );
+        return;
+      }
+      accept(d, id, key, checked.value);
     },
     resume(d, pending, outcome) {
-      if (pending.context.key === "SecurityProfile") resumeSecurityProfile(d, pending, outcome);
+      if (pending.callback === "configurationKeyChanged") firmwareDecided(d, pending, outcome);
+      else if (pending.context.key === "SecurityProfile") {
+        resumeSecurityProfile(d, pending, outcome);
+      }
     },
   },
 );

@@ -1,10 +1,12 @@
 /**
- * The central system requests the charge point answers, by action. An action without a handler
- * is answered with a `NotSupported` CALLERROR.
+ * The central system requests the charge point answers, by action. An action without a handler,
+ * or of a feature profile the charge point does not list in `SupportedFeatureProfiles`
+ * ({@linkcode profileRefusal}), is answered with a `NotSupported` CALLERROR.
  *
  * @module
  */
 import type { ActionName } from "../ocpp/actions.ts";
+import { featureProfileListed } from "../configuration_keys.ts";
 import { changeAvailabilityRequest } from "./change_availability.ts";
 import { changeConfigurationRequest } from "./change_configuration.ts";
 import { getConfigurationRequest } from "./get_configuration.ts";
@@ -61,3 +63,38 @@ export const REQUEST_HANDLERS: Readonly<Partial<Record<ActionName, RequestHandle
   SignedUpdateFirmware: signedUpdateFirmwareRequest as RequestHandler,
   ExtendedTriggerMessage: extendedTriggerMessageRequest as RequestHandler,
 };
+
+/**
+ * Actions of the feature profiles a charge point may leave out, with their profile. Core and the
+ * Security Whitepaper are always there. SendLocalList, GetLocalListVersion and ReserveNow are not
+ * listed: their answers say it themselves (`NotSupported`, `-1`, `Rejected`), as OCPP 1.6 §5.10,
+ * §5.13 and §5.15 prescribe. The SmartCharging actions have no handler at all.
+ */
+const OPTIONAL_PROFILE_ACTIONS: Readonly<Partial<Record<ActionName, string>>> = {
+  CancelReservation: "Reservation",
+  TriggerMessage: "RemoteTrigger",
+  GetDiagnostics: "FirmwareManagement",
+  UpdateFirmware: "FirmwareManagement",
+};
+
+/**
+ * Why the central system's `action` is not served under `config` (its feature profile is not in
+ * `SupportedFeatureProfiles`): answered with the CALLERROR `NotSupported`. `undefined` when it
+ * is served.
+ *
+ * @example
+ * ```ts
+ * import { profileRefusal } from "./mod.ts";
+ * console.log(profileRefusal("TriggerMessage", { SupportedFeatureProfiles: "Core" }));
+ * // "TriggerMessage belongs to the RemoteTrigger profile, which this charge point does not support"
+ * console.log(profileRefusal("Reset", { SupportedFeatureProfiles: "Core" })); // undefined
+ * ```
+ */
+export function profileRefusal(
+  action: ActionName,
+  config: Readonly<Record<string, string>>,
+): string | undefined {
+  const profile = OPTIONAL_PROFILE_ACTIONS[action];
+  if (profile === undefined || featureProfileListed(config, profile)) return undefined;
+  return `${action} belongs to the ${profile} profile, which this charge point does not support`;
+}

@@ -17,6 +17,13 @@
  * `connectorId` is checked (0..n, else `Rejected`) only for MeterValues and StatusNotification;
  * for the other messages it is not relevant and ignored (OCPP 1.6 §5.17).
  *
+ * `NotImplemented` ("cannot be sent because it is not implemented", §7.66): a
+ * DiagnosticsStatusNotification when the charge point uploads no diagnostics (no
+ * `uploadDiagnostics` callback, or FirmwareManagement left out of SupportedFeatureProfiles), a
+ * FirmwareStatusNotification when it updates no firmware (no `updateFirmware`). libocpp always
+ * answers `Accepted` with `Idle`; a status of an operation the charge point cannot perform tells
+ * the central system nothing.
+ *
  * @module
  */
 import type { Draft } from "../draft.ts";
@@ -24,8 +31,25 @@ import type { ActionName } from "../ocpp/actions.ts";
 import { currentStatus } from "../connector_fsm.ts";
 import { meterValueFor } from "../metering.ts";
 import { sendTriggered } from "../outbox.ts";
+import { featureProfileListed } from "../configuration_keys.ts";
 import { defineRequest, type RequestHandler } from "./request_handler.ts";
 import { triggeredDiagnosticsStatus, triggeredFirmwareStatus } from "./transfer_status.ts";
+
+/** The callback without which a status notification of the FirmwareManagement profile means nothing. */
+const OPERATION_CALLBACK: Readonly<Record<string, string>> = {
+  DiagnosticsStatusNotification: "uploadDiagnostics",
+  FirmwareStatusNotification: "updateFirmware",
+};
+
+/** Why `requested` is not implemented by this charge point, or `undefined`. */
+function notImplemented(d: Draft, requested: string): string | undefined {
+  const callback = OPERATION_CALLBACK[requested];
+  if (callback === undefined) return undefined;
+  if (!featureProfileListed(d.state.config, "FirmwareManagement")) {
+    return "the FirmwareManagement profile is not supported";
+  }
+  return d.hasCallback(callback) ? undefined : `no ${callback} callback`;
+}
 
 /**
  * A message to send on request of (Extended)TriggerMessage; `txRef` for a MeterValues of a
@@ -126,6 +150,12 @@ export const triggerMessageRequest: RequestHandler<"TriggerMessage"> = defineReq
   "TriggerMessage",
   {
     handle(d, id, request) {
+      const missing = notImplemented(d, request.requestedMessage);
+      if (missing !== undefined) {
+        d.note(`TriggerMessage ${request.requestedMessage} NotImplemented: ${missing}`);
+        d.reply(id, { status: "NotImplemented" });
+        return;
+      }
       const messages = messagesFor(d, request.requestedMessage, request.connectorId);
       if (typeof messages === "string") {
         d.note(`TriggerMessage ${request.requestedMessage} rejected: ${messages}`);

@@ -6,12 +6,13 @@
  * and the stored log replays to the frames on the wire, byte for byte.
  */
 import assert from "node:assert/strict";
-import { RpcCsms } from "../support/rpc_csms.ts";
+import { RpcCallError, RpcCsms } from "../support/rpc_csms.ts";
 import { CsmsCallError, ScriptedCsms } from "../support/scripted_csms.ts";
 import { type Harness, makeChargePoint, until } from "../support/harness.ts";
 import { assertAllValid } from "../support/ocpp_schema.ts";
 import { replay } from "../../core/replay.ts";
 import type { Measurement } from "../../events/measurement.ts";
+import type { ChargePointCallbacks } from "../../core/charge_point.ts";
 
 type Params = Record<string, unknown>;
 type Csms = RpcCsms | ScriptedCsms;
@@ -66,10 +67,17 @@ async function trigger(
   return calls(csms, action).slice(before);
 }
 
+/** Firmware management callbacks that are never called here: the charge point has the profile. */
+const FIRMWARE_MANAGEMENT: ChargePointCallbacks = {
+  uploadDiagnostics: () => ({ fileName: "diagnostics.tar.gz" }),
+  updateFirmware: () => {},
+};
+
 Deno.test("TC_054_CP Trigger message", async () => {
   await using csms = await RpcCsms.start();
   const h = makeChargePoint(csms.url, {
     configuration: { MeterValuesSampledData: "Energy.Active.Import.Register,Power.Active.Import" },
+    callbacks: FIRMWARE_MANAGEMENT,
   });
   await boot(h, csms);
   h.cp.onMeterValues(1, measurement(h, 1234));
@@ -131,6 +139,93 @@ Deno.test("TC_055_CP Trigger message – rejected: connector out of range, no me
   assert.equal(csms.received.length, sentBefore, "nothing triggered");
   // For a message without a connector the connectorId is not relevant: ignored.
   await trigger(csms, { requestedMessage: "Heartbeat", connectorId: 7 }, { status: "Accepted" });
+  await finish(h, csms);
+});
+
+Deno.test("TriggerMessage NotImplemented: Diagnostics/FirmwareStatusNotification of a charge point without firmware management; nothing is sent", async () => {
+  await using csms = await RpcCsms.start();
+  const h = makeChargePoint(csms.url);
+  await boot(h, csms);
+  const notImplemented = { status: "NotImplemented" };
+  const before = csms.received.length;
+  await trigger(csms, { requestedMessage: "DiagnosticsStatusNotification" }, notImplemented);
+  await trigger(csms, { requestedMessage: "FirmwareStatusNotification" }, notImplemented);
+  await trigger(
+    csms,
+    { requestedMessage: "FirmwareStatusNotification", connectorId: 1 },
+    notImplemented,
+  );
+  assert.equal(csms.received.length, before, "nothing triggered");
+  await finish(h, csms);
+
+  // Only an upload: diagnostics statuses exist, firmware statuses do not.
+  await using csms2 = await RpcCsms.start();
+  const h2 = makeChargePoint(csms2.url, {
+    callbacks: { uploadDiagnostics: FIRMWARE_MANAGEMENT.uploadDiagnostics },
+  });
+  await boot(h2, csms2);
+  await trigger(csms2, { requestedMessage: "DiagnosticsStatusNotification" }, {
+    status: "Accepted",
+  });
+  await trigger(csms2, { requestedMessage: "FirmwareStatusNotification" }, notImplemented);
+  await until(() => h2.cp.state.inFlight === undefined, "answered");
+  await finish(h2, csms2);
+});
+
+Deno.test("TriggerMessage of every message with and without connectorId: the connectorId matters only to MeterValues and StatusNotification", async () => {
+  await using csms = await RpcCsms.start();
+  const h = makeChargePoint(csms.url, { callbacks: FIRMWARE_MANAGEMENT });
+  await boot(h, csms);
+  h.cp.onMeterValues(2, measurement(h, 77));
+  // [requestedMessage, connectorId, answer, messages sent, connectorIds of what was sent]
+  const cases: [string, number | undefined, string, number, (number | undefined)[]][] = [
+    ["BootNotification", undefined, "Accepted", 1, [undefined]],
+    ["BootNotification", 2, "Accepted", 1, [undefined]],
+    ["DiagnosticsStatusNotification", undefined, "Accepted", 1, [undefined]],
+    ["DiagnosticsStatusNotification", 1, "Accepted", 1, [undefined]],
+    ["FirmwareStatusNotification", undefined, "Accepted", 1, [undefined]],
+    ["FirmwareStatusNotification", 0, "Accepted", 1, [undefined]],
+    ["Heartbeat", undefined, "Accepted", 1, [undefined]],
+    ["Heartbeat", 2, "Accepted", 1, [undefined]],
+    ["MeterValues", undefined, "Accepted", 1, [2]],
+    ["MeterValues", 2, "Accepted", 1, [2]],
+    ["MeterValues", 1, "Rejected", 0, []],
+    ["MeterValues", 3, "Rejected", 0, []],
+    ["StatusNotification", undefined, "Accepted", 3, [0, 1, 2]],
+    ["StatusNotification", 0, "Accepted", 1, [0]],
+    ["StatusNotification", 2, "Accepted", 1, [2]],
+    ["StatusNotification", 3, "Rejected", 0, []],
+  ];
+  for (const [requestedMessage, connectorId, status, count, ids] of cases) {
+    const params: Params = connectorId === undefined
+      ? { requestedMessage }
+      : { requestedMessage, connectorId };
+    const sent = await trigger(csms, params, { status, count });
+    assert.deepEqual(sent.map((p) => p.connectorId), ids, JSON.stringify(params));
+    await until(
+      () => h.cp.state.inFlight === undefined && h.cp.state.outbox.size === 0,
+      "answered",
+    );
+  }
+  assert.equal(h.cp.state.registration, "Accepted");
+  await finish(h, csms);
+});
+
+Deno.test("TriggerMessage when RemoteTrigger is left out of SupportedFeatureProfiles: CALLERROR NotSupported", async () => {
+  await using csms = await RpcCsms.start();
+  const h = makeChargePoint(csms.url, {
+    configuration: { SupportedFeatureProfiles: "Core,Reservation" },
+  });
+  await boot(h, csms);
+  const error = await csms.call("CP-1", "TriggerMessage", { requestedMessage: "Heartbeat" }).then(
+    () => assert.fail("answered with a CALLRESULT"),
+    (e: unknown) => e,
+  );
+  assert.ok(error instanceof RpcCallError, String(error));
+  assert.equal(error.code, "NotSupported");
+  assert.deepEqual(calls(csms, "Heartbeat"), []);
+  // The charge point keeps working.
+  assert.deepEqual(await csms.call("CP-1", "ClearCache", {}), { status: "Rejected" });
   await finish(h, csms);
 });
 
