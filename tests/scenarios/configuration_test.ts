@@ -405,6 +405,148 @@ Deno.test("AuthorizationKey is write-only: accepted, used for the next connectio
   await finish(h, csms.frames);
 });
 
+Deno.test("ChangeConfiguration decided by the firmware: RebootRequired (in effect after the restart), Rejected, a throw, Accepted", async () => {
+  await using csms = await RpcCsms.start();
+  const lines: string[] = [];
+  const asked: string[][] = [];
+  const options: Partial<ChargePointOptions> = {
+    // The firmware announces the optional keys it implements by configuring them.
+    configuration: { LightIntensity: "50", BlinkRepeat: "3" },
+    logger: recordingLogger(lines),
+    callbacks: {
+      configurationKeyChanged: (key, value) => {
+        asked.push([key, value]);
+        if (key === "LightIntensity") return "RebootRequired";
+        if (key === "BlinkRepeat") return "Rejected";
+        if (key === "ResetRetries") throw new Error("EEPROM write failed");
+      },
+    },
+  };
+  const first = await booted(csms, options);
+  const change = (key: string, value: string) =>
+    csms.call("CP-1", "ChangeConfiguration", { key, value });
+  const get = async (key: string) =>
+    ((await csms.call("CP-1", "GetConfiguration", { key: [key] })) as GetConfigurationAnswer)
+      .configurationKey?.[0]?.value;
+
+  assert.deepEqual(await change("LightIntensity", "080"), { status: "RebootRequired" });
+  assert.equal(await get("LightIntensity"), "50", "the value in effect until the restart");
+  assert.deepEqual(await change("BlinkRepeat", "5"), { status: "Rejected" });
+  assert.equal(await get("BlinkRepeat"), "3");
+  assert.deepEqual(await change("ResetRetries", "4"), { status: "Rejected" }, "a throw");
+  assert.equal(await get("ResetRetries"), "1");
+  assert.deepEqual(await change("MeterValueSampleInterval", "120"), { status: "Accepted" });
+  assert.equal(await get("MeterValueSampleInterval"), "120");
+  // Invalid values never reach the firmware.
+  assert.deepEqual(await change("LightIntensity", "101"), { status: "Rejected" });
+  assert.deepEqual(asked, [
+    ["LightIntensity", "80"],
+    ["BlinkRepeat", "5"],
+    ["ResetRetries", "4"],
+    ["MeterValueSampleInterval", "120"],
+  ]);
+  assert.ok(lines.some((l) => l.includes("BlinkRepeat") && l.includes("rejected by the firmware")));
+  assert.ok(lines.some((l) => l.includes("ResetRetries") && l.includes("EEPROM write failed")));
+  await first.cp.stop();
+
+  // The reboot: the firmware's pending value is in effect, the others are as they were.
+  const second = makeChargePoint(csms.url, { ...options, store: first.store, clock: first.clock });
+  await second.cp.start();
+  await csms.waitFor("StatusNotification", 6);
+  await until(
+    () => second.cp.state.inFlight === undefined && second.cp.state.outbox.size === 0,
+    "idle",
+  );
+  assert.deepEqual(
+    [await get("LightIntensity"), await get("BlinkRepeat"), await get("MeterValueSampleInterval")],
+    ["80", "3", "120"],
+  );
+  await second.cp.stop();
+  assertAllValid(csms.frames);
+  assert.deepEqual(replay(first.store).frames, [...first.sent, ...second.sent]);
+});
+
+Deno.test("SupportedFeatureProfiles reflects what the charge point serves: FirmwareManagement with its callbacks, never SmartCharging; a profile left out is NotSupported", async () => {
+  const profiles = async (csms: RpcCsms) =>
+    ((await csms.call("CP-1", "GetConfiguration", {
+      key: ["SupportedFeatureProfiles"],
+    })) as GetConfigurationAnswer).configurationKey?.[0]?.value;
+
+  // A firmware (or plugin) that updates firmware: FirmwareManagement is listed, its key exists.
+  await using csms = await RpcCsms.start();
+  const h = await booted(csms, {
+    configuration: { SupportedFileTransferProtocols: "HTTPS" },
+    callbacks: { updateFirmware: () => {} },
+  });
+  assert.equal(
+    await profiles(csms),
+    "Core,FirmwareManagement,LocalAuthListManagement,Reservation,RemoteTrigger",
+  );
+  assert.deepEqual(
+    await csms.call("CP-1", "GetConfiguration", { key: ["SupportedFileTransferProtocols"] }),
+    {
+      configurationKey: [{ key: "SupportedFileTransferProtocols", readonly: true, value: "HTTPS" }],
+    },
+  );
+  await finish(h, csms.frames);
+
+  // A configured list can only leave profiles out: SmartCharging (not implemented) and an
+  // unknown profile are dropped with a warning; the requests of the left-out profiles are refused.
+  await using csms2 = await RpcCsms.start();
+  const lines: string[] = [];
+  const h2 = await booted(csms2, {
+    configuration: { SupportedFeatureProfiles: "SmartCharging,Reservation,Teleportation" },
+    logger: recordingLogger(lines),
+    callbacks: { updateFirmware: () => {} },
+  });
+  assert.equal(await profiles(csms2), "Core,Reservation");
+  for (const dropped of ["SmartCharging", "Teleportation"]) {
+    assert.ok(
+      lines.some((l) => l.includes("SupportedFeatureProfiles") && l.includes(dropped)),
+      dropped,
+    );
+  }
+  const refused = async (action: string, params: Record<string, unknown>) => {
+    const error = await csms2.call("CP-1", action, params).then(
+      () => assert.fail(`${action} answered with a CALLRESULT`),
+      (e: unknown) => e,
+    );
+    assert.ok(error instanceof RpcCallError, String(error));
+    assert.deepEqual([error.source, error.code], ["callError", "NotSupported"], action);
+  };
+  await refused("TriggerMessage", { requestedMessage: "Heartbeat" });
+  await refused("UpdateFirmware", {
+    location: "https://example.com/fw.bin",
+    retrieveDate: new Date().toISOString(),
+  });
+  await refused("SetChargingProfile", {
+    connectorId: 1,
+    csChargingProfiles: {
+      chargingProfileId: 1,
+      stackLevel: 0,
+      chargingProfilePurpose: "TxDefaultProfile",
+      chargingProfileKind: "Relative",
+      chargingSchedule: { chargingRateUnit: "A", chargingSchedulePeriod: [] },
+    },
+  });
+  // The Local Auth List profile's requests say it themselves.
+  assert.deepEqual(await csms2.call("CP-1", "GetLocalListVersion", {}), { listVersion: -1 });
+  assert.deepEqual(
+    await csms2.call("CP-1", "SendLocalList", { listVersion: 1, updateType: "Full" }),
+    { status: "NotSupported" },
+  );
+  assert.deepEqual(
+    await csms2.call("CP-1", "GetConfiguration", {
+      key: ["ChargeProfileMaxStackLevel", "LocalAuthListEnabled", "ReserveConnectorZeroSupported"],
+    }),
+    {
+      configurationKey: [{ key: "ReserveConnectorZeroSupported", readonly: true, value: "false" }],
+      unknownKey: ["ChargeProfileMaxStackLevel", "LocalAuthListEnabled"],
+    },
+  );
+  await finish(h2, csms2.frames);
+});
+
 Deno.test("configuration changes survive a restart; a reboot-required change takes effect at the next start", async () => {
   await using csms = await RpcCsms.start();
   const first = await booted(csms);
