@@ -13,7 +13,7 @@ import { ManualClock } from "../../core/clock.ts";
 
 type Status = { connectorId: number; status: string };
 
-Deno.test("TC_026/TC_027_CP ChangeAvailability of a connector and of the charge point, Scheduled during a transaction, persisted across restart", async () => {
+Deno.test("ChangeAvailability of a connector and of the charge point, Scheduled during a transaction, persisted across restart", async () => {
   await using csms = await RpcCsms.start();
   const store = new MemoryEventStore();
   const clock = new ManualClock();
@@ -88,4 +88,76 @@ Deno.test("TC_026/TC_027_CP ChangeAvailability of a connector and of the charge 
   );
   await until(() => enabled.length >= 3, "enableEvse");
   await again.cp.stop();
+});
+
+Deno.test("ChangeAvailability of each kind: connector Accepted / Scheduled (applied when its transaction ends, also after a restart) / Operative again, charge point Accepted, Rejected out of range", async () => {
+  await using csms = await RpcCsms.start();
+  const store = new MemoryEventStore();
+  const clock = new ManualClock();
+  const changes: string[] = [];
+  const callbacks = {
+    disableEvse: (c: number) => (changes.push(`disable ${c}`), true),
+    enableEvse: (c: number) => (changes.push(`enable ${c}`), true),
+  };
+  const h = makeChargePoint(csms.url, { store, clock, callbacks });
+  const statuses = () =>
+    csms.received.filter((c) => c.action === "StatusNotification").map((c) => c.params as Status);
+  const last = (id: number) => statuses().filter((s) => s.connectorId === id).at(-1)?.status;
+  const change = (connectorId: number, type: string) =>
+    csms.call("CP-1", "ChangeAvailability", { connectorId, type });
+  const idle = () =>
+    until(() => h.cp.state.outbox.size === 0 && h.cp.state.inFlight === undefined, "drained");
+  await h.cp.start();
+  await csms.waitFor("StatusNotification", 3);
+
+  // The whole charge point without a transaction: Accepted, every connector Unavailable.
+  assert.deepEqual(await change(0, "Inoperative"), { status: "Accepted" });
+  await until(() => [0, 1, 2].every((c) => last(c) === "Unavailable"), "all Unavailable");
+  assert.deepEqual(await change(0, "Operative"), { status: "Accepted" });
+  await until(() => [0, 1, 2].every((c) => last(c) === "Available"), "all Available");
+  // The same again changes nothing and is Accepted.
+  const before = statuses().length;
+  assert.deepEqual(await change(0, "Operative"), { status: "Accepted" });
+  await idle();
+  assert.equal(statuses().length, before);
+
+  // Out of range: Rejected, nothing changes.
+  for (const connectorId of [3, -1, 2147483647]) {
+    assert.deepEqual(await change(connectorId, "Inoperative"), { status: "Rejected" });
+  }
+
+  // Connector 1 during its transaction: Scheduled; connector 2 stays Available.
+  h.cp.onSessionStarted(1, "s-1", "EVConnected");
+  h.cp.onTransactionStarted(1, "s-1", "TAG", 0, undefined, new Date(clock.now()));
+  h.cp.onResumeCharging(1);
+  await until(() => last(1) === "Charging", "Charging");
+  assert.deepEqual(await change(1, "Inoperative"), { status: "Scheduled" });
+  await idle();
+  assert.equal(h.cp.connectorStatus(1), "Charging", "the transaction goes on");
+  assert.equal(last(2), "Available");
+  await idle();
+  await h.cp.stop();
+
+  // A restart while it is scheduled: the transaction continues, the change still waits for it.
+  const again = makeChargePoint(csms.url, { store, clock, callbacks });
+  await again.cp.start({ resumeSessionIds: ["s-1"] });
+  await csms.waitFor("StatusNotification", statuses().length + 3);
+  assert.equal(again.cp.connectorStatus(1), "Charging");
+  again.cp.onTransactionStopped(1, "s-1", "Local", new Date(clock.now()), 500);
+  await until(() => last(1) === "Unavailable", "Unavailable once the transaction ended");
+  assert.ok(changes.includes("disable 1"), changes.join());
+  // Operative again: Available (the EV is still plugged in: the firmware reports the session).
+  again.cp.onSessionStopped(1, "s-1");
+  assert.deepEqual(
+    await csms.call("CP-1", "ChangeAvailability", { connectorId: 1, type: "Operative" }),
+    { status: "Accepted" },
+  );
+  await until(() => last(1) === "Available", "Available again");
+  await until(
+    () => again.cp.state.outbox.size === 0 && again.cp.state.inFlight === undefined,
+    "drained",
+  );
+  await again.cp.stop();
+  assertAllValid(csms.frames);
+  assert.deepEqual(replay(store).frames, [...h.sent, ...again.sent]);
 });
