@@ -5,7 +5,7 @@
  * log replays to the frames that went on the wire.
  */
 import assert from "node:assert/strict";
-import { RpcCsms } from "../support/rpc_csms.ts";
+import { RpcCallError, RpcCsms } from "../support/rpc_csms.ts";
 import { CsmsCallError, ScriptedCsms } from "../support/scripted_csms.ts";
 import { type Harness, makeChargePoint, until } from "../support/harness.ts";
 import { assertAllValid } from "../support/ocpp_schema.ts";
@@ -171,10 +171,19 @@ Deno.test("TC_048_4_CP Reservation of a connector – Rejected (profile not supp
     configuration: { SupportedFeatureProfiles: "Core,LocalAuthListManagement" },
   });
   assert.deepEqual(await reserveNow(csms, h, 1, 486), { status: "Rejected" });
+  // CancelReservation has no status for it: the CALLERROR NotSupported.
+  const error = await csms.call("CP-1", "CancelReservation", { reservationId: 486 }).then(
+    () => assert.fail("answered with a CALLRESULT"),
+    (e: unknown) => e,
+  );
+  assert.ok(error instanceof RpcCallError, String(error));
+  assert.equal(error.code, "NotSupported");
   await finish(csms, h);
   await using other = await RpcCsms.start();
   const h2 = await booted(other);
-  assert.deepEqual(await reserveNow(other, h2, 3, 487), { status: "Rejected" });
+  for (const connectorId of [3, -1]) {
+    assert.deepEqual(await reserveNow(other, h2, connectorId, 487), { status: "Rejected" });
+  }
   assert.deepEqual(
     await other.call("CP-1", "ReserveNow", {
       connectorId: 1,
