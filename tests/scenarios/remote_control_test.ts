@@ -112,7 +112,7 @@ Deno.test("TC_010_CP Remote start – cable plugged in first", async () => {
   await finish(h, csms);
 });
 
-Deno.test("TC_011_CP Remote start – remote start first (AuthorizeRemoteTxRequests, firmware chooses the connector)", async () => {
+Deno.test("TC_011_1_CP Remote start – remote start first (AuthorizeRemoteTxRequests, firmware chooses the connector)", async () => {
   await using csms = await RpcCsms.start();
   const provided: unknown[][] = [];
   const h: Harness = makeChargePoint(csms.url, {
@@ -138,6 +138,104 @@ Deno.test("TC_011_CP Remote start – remote start first (AuthorizeRemoteTxReque
   );
   assert.deepEqual(statuses, ["Available", "Preparing", "Charging"]);
   await finish(h, csms);
+});
+
+Deno.test("TC_011_2_CP Remote start – time out: no cable within ConnectionTimeOut, the connector goes back to Available", async () => {
+  await using csms = await RpcCsms.start();
+  const provided: unknown[][] = [];
+  let timeoutS = 0;
+  const h: Harness = makeChargePoint(csms.url, {
+    callbacks: {
+      setConnectionTimeout: (seconds) => void (timeoutS = seconds),
+      // The firmware authorizes the session at once and waits ConnectionTimeOut for the cable.
+      provideToken: (...args) => {
+        provided.push(args);
+        const connector = (args[1] as number[])[0] as number;
+        h.cp.onSessionStarted(connector, `s-${connector}`, "Authorized");
+        h.clock.setTimer(() => h.cp.onSessionStopped(connector, `s-${connector}`), timeoutS * 1000);
+      },
+    },
+  });
+  await boot(h, csms);
+  assert.deepEqual(
+    await csms.call("CP-1", "ChangeConfiguration", { key: "ConnectionTimeOut", value: "30" }),
+    { status: "Accepted" },
+  );
+  await until(() => timeoutS === 30, "setConnectionTimeout(30)");
+  assert.deepEqual(
+    await csms.call("CP-1", "RemoteStartTransaction", { connectorId: 1, idTag: "REMOTE-5" }),
+    { status: "Accepted" },
+  );
+  await until(() => lastStatus(csms, 1) === "Preparing", "Preparing");
+  await until(() => h.cp.state.inFlight === undefined && h.cp.state.outbox.size === 0, "idle");
+  await h.clock.advance(29_999);
+  assert.equal(h.cp.connectorStatus(1), "Preparing");
+  await h.clock.advance(1);
+  await until(() => lastStatus(csms, 1) === "Available", "Available after the time-out");
+  assert.deepEqual(calls(csms, "StartTransaction"), []);
+  assert.deepEqual(provided, [["REMOTE-5", [1], true]]);
+  await until(() => h.cp.state.inFlight === undefined && h.cp.state.outbox.size === 0, "idle");
+  await finish(h, csms);
+});
+
+Deno.test("RemoteStartTransaction with an invalid idTag: Accepted, then no transaction (AuthorizeRemoteTxRequests true) or a DeAuthorized stop (false)", async () => {
+  // AuthorizeRemoteTxRequests true: the firmware authorizes first; Invalid → nothing starts.
+  await using csms = await RpcCsms.start();
+  csms.respond("Authorize", { idTagInfo: { status: "Invalid" } });
+  const provided: unknown[][] = [];
+  const h: Harness = makeChargePoint(csms.url, {
+    configuration: { AuthorizeRemoteTxRequests: "true" },
+    callbacks: startingFirmware(() => h, provided, async (idTag, prevalidated) => {
+      if (prevalidated) return true;
+      return (await h.cp.authorizeIdToken(idTag)).status === "Accepted";
+    }),
+  });
+  await boot(h, csms);
+  assert.deepEqual(
+    await csms.call("CP-1", "RemoteStartTransaction", { connectorId: 1, idTag: "BAD-1" }),
+    { status: "Accepted" },
+  );
+  await csms.waitFor("Authorize");
+  await until(() => h.cp.state.inFlight === undefined && h.cp.state.outbox.size === 0, "idle");
+  assert.deepEqual(provided, [["BAD-1", [1], false]]);
+  assert.deepEqual(calls(csms, "StartTransaction"), []);
+  assert.equal(h.cp.connectorStatus(1), "Available");
+  await finish(h, csms);
+
+  // AuthorizeRemoteTxRequests false: prevalidated, the transaction starts; its answer finds the
+  // idTag Invalid and StopTransactionOnInvalidId stops it.
+  await using csms2 = await RpcCsms.start();
+  csms2.respond("StartTransaction", { transactionId: 9, idTagInfo: { status: "Invalid" } });
+  const stops: unknown[][] = [];
+  const h2: Harness = makeChargePoint(csms2.url, {
+    callbacks: {
+      ...startingFirmware(() => h2, []),
+      stopTransaction: (connector, reason) => {
+        stops.push([connector, reason]);
+        queueMicrotask(() =>
+          h2.cp.onTransactionStopped(
+            connector,
+            `s-${connector}`,
+            reason,
+            new Date(h2.clock.now()),
+            0,
+          )
+        );
+        return true;
+      },
+    },
+  });
+  await boot(h2, csms2);
+  assert.deepEqual(
+    await csms2.call("CP-1", "RemoteStartTransaction", { connectorId: 2, idTag: "BAD-2" }),
+    { status: "Accepted" },
+  );
+  await csms2.waitFor("StopTransaction");
+  assert.deepEqual(stops, [[2, "DeAuthorized"]]);
+  const stop = calls(csms2, "StopTransaction")[0];
+  assert.deepEqual([stop?.transactionId, stop?.reason], [9, "DeAuthorized"]);
+  await until(() => h2.cp.state.inFlight === undefined && h2.cp.state.outbox.size === 0, "idle");
+  await finish(h2, csms2);
 });
 
 Deno.test("TC_059_CP Remote start with a TxProfile: the charging profile is handed to the firmware", async () => {
@@ -193,7 +291,7 @@ Deno.test("TC_060_CP Remote start with a charging profile that is not a TxProfil
   await finish(h, csms);
 });
 
-Deno.test("RemoteStartTransaction Rejected: connector 0, unknown connector, running transaction, Unavailable, Faulted", async () => {
+Deno.test("TC_026_CP, TC_027_CP RemoteStartTransaction Rejected: running transaction (TC_026), connector 0 (TC_027), unknown connector, Unavailable, Faulted", async () => {
   await using csms = await RpcCsms.start();
   const provided: unknown[][] = [];
   const h: Harness = makeChargePoint(csms.url, {
@@ -347,7 +445,7 @@ Deno.test("TC_012_CP Remote stop", async () => {
   await finish(h, csms);
 });
 
-Deno.test("RemoteStopTransaction Rejected: unknown transaction id, no stopTransaction callback", async () => {
+Deno.test("TC_028_CP Remote stop transaction Rejected: unknown transaction id; also without a stopTransaction callback", async () => {
   await using csms = await RpcCsms.start();
   const stops: unknown[][] = [];
   const h: Harness = makeChargePoint(csms.url, {
@@ -373,7 +471,7 @@ Deno.test("RemoteStopTransaction Rejected: unknown transaction id, no stopTransa
   await finish(h2, csms2);
 });
 
-Deno.test("TC_017_CP Unlock connector no charging session", async () => {
+Deno.test("TC_017_1_CP Unlock connector no charging session (not fixed cable)", async () => {
   await using csms = await RpcCsms.start();
   const unlocked: number[] = [];
   const h = makeChargePoint(csms.url, {
@@ -387,7 +485,7 @@ Deno.test("TC_017_CP Unlock connector no charging session", async () => {
   await finish(h, csms);
 });
 
-Deno.test("TC_018_CP Unlock connector with charging session: the transaction is stopped first", async () => {
+Deno.test("TC_018_1_CP Unlock connector with charging session: the transaction is stopped first", async () => {
   await using csms = await RpcCsms.start();
   const order: string[] = [];
   const h: Harness = makeChargePoint(csms.url, {
@@ -447,7 +545,7 @@ Deno.test("TC_030_CP Unlock connector – unlock failure (also: a throwing or in
   await finish(h, csms);
 });
 
-Deno.test("UnlockConnector NotSupported: unknown connector, connector 0, no callback, fixed cable", async () => {
+Deno.test("TC_031_CP, TC_017_2_CP UnlockConnector NotSupported: unknown connector (TC_031), connector 0, fixed cable (TC_017_2), no callback", async () => {
   await using csms = await RpcCsms.start();
   const unlocked: number[] = [];
   const h = makeChargePoint(csms.url, {
