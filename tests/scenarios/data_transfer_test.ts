@@ -107,6 +107,43 @@ Deno.test("DataTransfer Rejected when the firmware's answer is invalid or the ca
   await finish(h, csms);
 });
 
+Deno.test("TC_064_CP Data Transfer to a Central System: each answer status reaches the firmware; a CALLERROR or being offline gives undefined", async () => {
+  await using csms = await RpcCsms.start();
+  csms.respond("DataTransfer", [
+    { status: "Accepted", data: "pong" },
+    { status: "Rejected" },
+    { status: "UnknownMessageId" },
+    { status: "UnknownVendorId" },
+    { error: { code: "InternalError", description: "vendor module down" } },
+  ]);
+  const h = makeChargePoint(csms.url);
+  await boot(h, csms);
+  assert.deepEqual(await h.cp.dataTransfer("com.acme", "Ping", "42"), {
+    status: "Accepted",
+    data: "pong",
+  });
+  assert.deepEqual(await h.cp.dataTransfer("com.acme", "Refuse"), { status: "Rejected" });
+  assert.deepEqual(await h.cp.dataTransfer("com.acme", "Other"), { status: "UnknownMessageId" });
+  assert.deepEqual(await h.cp.dataTransfer("org.other"), { status: "UnknownVendorId" });
+  assert.equal(await h.cp.dataTransfer("com.acme", "Crash"), undefined, "a CALLERROR");
+  assert.deepEqual(
+    csms.received.filter((c) => c.action === "DataTransfer").map((c) => c.params),
+    [
+      { vendorId: "com.acme", messageId: "Ping", data: "42" },
+      { vendorId: "com.acme", messageId: "Refuse" },
+      { vendorId: "com.acme", messageId: "Other" },
+      { vendorId: "org.other" },
+      { vendorId: "com.acme", messageId: "Crash" },
+    ],
+  );
+  // Offline: not queued, answered at once.
+  h.cp.disconnect();
+  await until(() => h.cp.state.link === "Disconnected", "disconnected");
+  assert.equal(await h.cp.dataTransfer("com.acme", "Ping"), undefined, "offline");
+  assert.equal(csms.received.filter((c) => c.action === "DataTransfer").length, 5);
+  await finish(h, csms);
+});
+
 Deno.test("schema-invalid DataTransfer: the right CALLERROR, and the charge point keeps working", async () => {
   await using csms = await ScriptedCsms.start();
   const h = makeChargePoint(csms.url, {
