@@ -15,11 +15,15 @@ import { type Harness, makeChargePoint, until } from "../support/harness.ts";
 import { assertAllValid, OCPP16_ERROR_CODES, validateCallPayload } from "../support/ocpp_schema.ts";
 import { replay } from "../../core/replay.ts";
 import type { Logger } from "../../core/logger.ts";
+import type { ChargePointOptions } from "../../core/charge_point.ts";
 
 const PROBE = { connectorId: 0, type: "Operative" } as const;
 
 /** A charge point connected to `csms`, BootNotification accepted, every StatusNotification answered. */
-async function bootedChargePoint(csms: ScriptedCsms): Promise<Harness & { errors: string[] }> {
+async function bootedChargePoint(
+  csms: ScriptedCsms,
+  options: Partial<ChargePointOptions> = {},
+): Promise<Harness & { errors: string[] }> {
   const errors: string[] = [];
   const logger: Logger = {
     debug() {},
@@ -27,7 +31,7 @@ async function bootedChargePoint(csms: ScriptedCsms): Promise<Harness & { errors
     warn() {},
     error: (message) => void errors.push(message),
   };
-  const h = makeChargePoint(csms.url, { logger });
+  const h = makeChargePoint(csms.url, { ...options, logger });
   await h.cp.start();
   await csms.waitFor("StatusNotification", 3);
   await until(
@@ -287,6 +291,145 @@ Deno.test("malformed frames: a message id the charge point may not echo (empty, 
     await h.cp.stop();
   }
   assert.deepEqual(replay(h.store).frames, h.sent);
+});
+
+/** A schema-valid request the charge point must refuse, and the answer the spec gives it. */
+interface InvalidRequest {
+  readonly action: string;
+  readonly payload: Readonly<Record<string, unknown>>;
+  /** The CALLRESULT payload, or the CALLERROR code. */
+  readonly answer: Readonly<Record<string, unknown>> | string;
+}
+
+const BIG = 9_007_199_254_740_993; // beyond Number.MAX_SAFE_INTEGER
+const INVALID_REQUESTS: readonly InvalidRequest[] = [
+  ...[3, -1, 2_147_483_647].map((connectorId) => ({
+    action: "ChangeAvailability",
+    payload: { connectorId, type: "Inoperative" },
+    answer: { status: "Rejected" },
+  })),
+  ...[0, 3, -1].map((connectorId) => ({
+    action: "RemoteStartTransaction",
+    payload: { connectorId, idTag: "TAG-9" },
+    answer: { status: "Rejected" },
+  })),
+  ...[424_242, 0, -1].map((transactionId) => ({
+    action: "RemoteStopTransaction",
+    payload: { transactionId },
+    answer: { status: "Rejected" },
+  })),
+  ...[0, 3, -1].map((connectorId) => ({
+    action: "UnlockConnector",
+    payload: { connectorId },
+    answer: { status: "NotSupported" },
+  })),
+  ...[["StatusNotification", 3], ["MeterValues", -1], ["StatusNotification", -1]].map((
+    [requestedMessage, connectorId],
+  ) => ({
+    action: "TriggerMessage",
+    payload: { requestedMessage, connectorId },
+    answer: { status: "Rejected" },
+  })),
+  ...[3, -1].map((connectorId) => ({
+    action: "ReserveNow",
+    payload: {
+      connectorId,
+      expiryDate: "2099-01-01T00:00:00Z",
+      idTag: "TAG-9",
+      reservationId: 9,
+    },
+    answer: { status: "Rejected" },
+  })),
+  ...[424_242, -1].map((reservationId) => ({
+    action: "CancelReservation",
+    payload: { reservationId },
+    answer: { status: "Rejected" },
+  })),
+  {
+    action: "ChangeConfiguration",
+    payload: { key: "NoSuchKey", value: "1" },
+    answer: { status: "NotSupported" },
+  },
+  {
+    action: "GetConfiguration",
+    payload: { key: ["NoSuchKey"] },
+    answer: { unknownKey: ["NoSuchKey"] },
+  },
+  {
+    action: "SendLocalList",
+    payload: { listVersion: -1, updateType: "Differential" },
+    answer: { status: "VersionMismatch" },
+  },
+  {
+    action: "SendLocalList",
+    payload: {
+      listVersion: 0,
+      updateType: "Full",
+      localAuthorizationList: [{ idTag: "A", idTagInfo: { status: "Accepted" } }],
+    },
+    answer: { status: "Failed" },
+  },
+  // Integers the schema allows but JavaScript cannot hold exactly (core/ocpp/types.ts).
+  { action: "UnlockConnector", payload: { connectorId: BIG }, answer: "TypeConstraintViolation" },
+  {
+    action: "RemoteStopTransaction",
+    payload: { transactionId: BIG },
+    answer: "TypeConstraintViolation",
+  },
+];
+
+Deno.test("invalid requests of every operation (out-of-range connector ids, unknown transaction and reservation ids, unknown keys, bad list versions): the spec's rejection, no firmware callback, and the charge point keeps working", async (t) => {
+  await using csms = await ScriptedCsms.start();
+  const called: string[] = [];
+  const record = (name: string) => (...args: unknown[]) =>
+    void called.push(`${name}${JSON.stringify(args)}`);
+  const h = await bootedChargePoint(csms, {
+    callbacks: {
+      provideToken: record("provideToken"),
+      stopTransaction: (...args) => (record("stopTransaction")(...args), true),
+      unlockConnector: (...args) => (record("unlockConnector")(...args), "Unlocked" as const),
+      reserveNow: (...args) => (record("reserveNow")(...args), "Accepted" as const),
+      cancelReservation: record("cancelReservation"),
+      disableEvse: (...args) => (record("disableEvse")(...args), true),
+      configurationKeyChanged: record("configurationKeyChanged"),
+    },
+  });
+  try {
+    // A transaction runs on connector 1: the unknown ids are not its id.
+    h.cp.onSessionStarted(1, "s-1", "EVConnected");
+    h.cp.onTransactionStarted(1, "s-1", "TAG-1", 0, undefined, new Date(h.clock.now()));
+    await until(() => Object.keys(h.cp.state.transactionIds).length === 1, "transaction id");
+    await until(() => h.cp.state.inFlight === undefined && h.cp.state.outbox.size === 0, "idle");
+    let n = 0;
+    for (const c of INVALID_REQUESTS) {
+      await t.step(`${c.action} ${JSON.stringify(c.payload)}`, async () => {
+        const id = `inv-${n++}`;
+        const { answers, frames } = await exchange(
+          csms,
+          JSON.stringify([2, id, c.action, c.payload]),
+        );
+        assert.equal(answers.length, 1, `answers: ${JSON.stringify(answers)}`);
+        if (typeof c.answer === "string") assertCallError(answers[0], id, c.answer);
+        else assert.deepEqual(answers[0], [3, id, c.answer]);
+        assertAllValid(frames);
+      });
+    }
+    assert.deepEqual(called, [], "no firmware callback for a refused request");
+    assert.deepEqual(h.cp.state.reservations, {});
+    assert.equal(csms.connectionCount, 1, "the connection survived");
+    assert.deepEqual(h.errors, []);
+    // Still working: the real transaction can be stopped remotely.
+    const transactionId = Object.values(h.cp.state.transactionIds)[0];
+    assert.deepEqual(await csms.call("RemoteStopTransaction", { transactionId }), {
+      status: "Accepted",
+    });
+    await until(() => called.length === 1, "stopTransaction");
+    assert.deepEqual(called, ['stopTransaction[1,"Remote"]']);
+  } finally {
+    await h.cp.stop();
+  }
+  assert.deepEqual(replay(h.store).frames, h.sent);
+  assertAllValid(csms.frames);
 });
 
 // ---------------------------------------------------------------------------------------------
