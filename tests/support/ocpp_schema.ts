@@ -150,6 +150,12 @@ export interface FrameToCheck {
   readonly dir: FrameDirection | "fromCp" | "toCp";
   /** The raw WebSocket text frame. */
   readonly text: string;
+  /**
+   * The WebSocket connection it went over (the peers number them from 1). Frames of different
+   * connections are checked as separate conversations: a CALL of a closed connection is never
+   * answered, and is sent again on the next one with the same id.
+   */
+  readonly connection?: number;
 }
 
 /** Options of {@link FrameValidator}. */
@@ -220,6 +226,11 @@ function excerpt(text: string): string {
  * - the message id is a non-empty string of at most 36 characters;
  * - CALL: the action is a string with a 1.6 schema, the payload validates against
  *   `urn:<Action>.req`, and the id is not the id of one of its CALLs still awaiting an answer;
+ * - one CALL at a time (OCPP-J §4.1.1): a CALL sent while an earlier CALL of the charge point is
+ *   unanswered is accepted only as the charge point giving up on the earlier one (its response
+ *   timeout); an answer to the earlier one arriving after that (checked by
+ *   {@link FrameValidator.inbound}) shows the two CALLs overlapped, and is rejected. So with a
+ *   central system that answers every CALL, any overlap is caught;
  * - CALLRESULT: it answers a CALL the charge point received and has not answered yet, and the
  *   payload validates against `urn:<Action>.conf` of that CALL;
  * - CALLERROR: the code is one of the 10 OCPP 1.6-J codes, the description a string, the details
@@ -239,6 +250,11 @@ export class FrameValidator {
   readonly #receivedCalls = new Map<string, unknown>();
   /** CALLs sent by the charge point and not answered yet: id → action. */
   readonly #sentCalls = new Map<string, string>();
+  /**
+   * CALLs of the charge point it sent another CALL after, unanswered (taken as timed out): id →
+   * what overtook them. An answer to one of them proves two CALLs were in flight at once.
+   */
+  readonly #overtaken = new Map<string, string>();
 
   /** Creates a validator with an empty conversation. */
   constructor(options: FrameValidatorOptions = {}) {
@@ -270,8 +286,9 @@ export class FrameValidator {
    * checked); CALLRESULT/CALLERROR frames settle the charge point's own CALL with that id.
    * Malformed frames are ignored, unless `checkInboundResults` is on and a CALLRESULT is invalid.
    *
-   * @throws Error with `checkInboundResults`, when a CALLRESULT answers an unknown id or does not
-   * validate against the `.conf` schema of the CALL it answers.
+   * @throws Error when the frame answers a CALL of the charge point that was overtaken by a
+   * later CALL (two CALLs were in flight at once); with `checkInboundResults`, when a CALLRESULT
+   * answers an unknown id or does not validate against the `.conf` schema of the CALL it answers.
    */
   inbound(text: string): void {
     const frame = parseFrame(text);
@@ -279,6 +296,13 @@ export class FrameValidator {
     if (frame.type === CALL) {
       this.#receivedCalls.set(frame.id, frame.action);
       return;
+    }
+    const overtaken = this.#overtaken.get(frame.id);
+    if (overtaken !== undefined) {
+      throw new Error(
+        `one CALL at a time: ${overtaken}, and then CALL "${frame.id}" was answered: ` +
+          `both were in flight at once (${excerpt(text)})`,
+      );
     }
     const action = this.#sentCalls.get(frame.id);
     this.#sentCalls.delete(frame.id);
@@ -325,6 +349,14 @@ export class FrameValidator {
         }
         const problem = validateCallPayload(frame.action, frame.payload);
         if (problem !== undefined) return `CALL ${frame.action}: ${problem}`;
+        // Still unanswered: the charge point gave up on it (timeout), unless it is answered later.
+        for (const [id, action] of this.#sentCalls) {
+          this.#overtaken.set(
+            id,
+            `CALL ${frame.action} "${frame.id}" was sent while CALL ${action} "${id}" was unanswered`,
+          );
+        }
+        this.#sentCalls.clear();
         this.#sentCalls.set(frame.id, frame.action);
         return undefined;
       }
@@ -357,8 +389,9 @@ export class FrameValidator {
 }
 
 /**
- * Replays `frames` (in order) through a fresh {@link FrameValidator} and throws on the first frame
- * the charge point sent that breaks a rule. The error message gives the frame's index.
+ * Replays `frames` (in order) through a fresh {@link FrameValidator} per connection and throws on
+ * the first frame that breaks a rule (one the charge point sent, or an answer showing two of its
+ * CALLs overlapped). The error message gives the frame's index.
  *
  * @example
  * ```ts
@@ -372,8 +405,13 @@ export function assertAllValid(
   frames: readonly FrameToCheck[],
   options: FrameValidatorOptions = {},
 ): void {
-  const validator = new FrameValidator(options);
+  const validators = new Map<number | undefined, FrameValidator>();
   frames.forEach((frame, index) => {
+    let validator = validators.get(frame.connection);
+    if (validator === undefined) {
+      validator = new FrameValidator(options);
+      validators.set(frame.connection, validator);
+    }
     try {
       if (frame.dir === "out" || frame.dir === "fromCp") validator.outbound(frame.text);
       else validator.inbound(frame.text);

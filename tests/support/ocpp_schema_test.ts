@@ -191,6 +191,44 @@ Deno.test("ocpp_schema: CALL ids must not be reused while awaiting the answer", 
   v.outbound(frame(2, "h", "Heartbeat", {}));
 });
 
+Deno.test("ocpp_schema: one CALL at a time: a CALL answered after a later CALL went is an overlap", () => {
+  // The central system answers both: the second CALL went while the first was in flight.
+  const overlap = new FrameValidator();
+  overlap.outbound(frame(2, "s1", "StatusNotification", status));
+  overlap.outbound(frame(2, "h1", "Heartbeat", {}));
+  assertThrows(
+    () => overlap.inbound(frame(3, "s1", {})),
+    'one CALL at a time: CALL Heartbeat "h1" was sent while CALL StatusNotification "s1" was unanswered',
+  );
+  // A CALLERROR answering the overtaken CALL proves the overlap as well.
+  const error = new FrameValidator();
+  error.outbound(frame(2, "a", "Authorize", { idTag: "T" }));
+  error.outbound(frame(2, "h", "Heartbeat", {}));
+  assertThrows(() => error.inbound(frame(4, "a", "InternalError", "", {})), "one CALL at a time");
+  // Never answered: the charge point gave up on it (response timeout) and went on.
+  const timedOut = new FrameValidator();
+  timedOut.outbound(frame(2, "a", "Authorize", { idTag: "T" }));
+  timedOut.outbound(frame(2, "h", "Heartbeat", {}));
+  timedOut.inbound(frame(3, "h", { currentTime: NOW }));
+  assert.deepEqual(timedOut.unansweredSentCalls, 0);
+  // In assertAllValid, each connection is its own conversation: a CALL cut by a lost link is
+  // sent again, same id, on the next connection, and answered there.
+  assertAllValid([
+    { dir: "out", connection: 1, text: frame(2, "s1", "StatusNotification", status) },
+    { dir: "out", connection: 2, text: frame(2, "s1", "StatusNotification", status) },
+    { dir: "in", connection: 2, text: frame(3, "s1", {}) },
+  ]);
+  const across = thrown(() =>
+    assertAllValid([
+      { dir: "fromCp", connection: 1, text: frame(2, "s1", "StatusNotification", status) },
+      { dir: "fromCp", connection: 1, text: frame(2, "h1", "Heartbeat", {}) },
+      { dir: "toCp", connection: 1, text: frame(3, "h1", { currentTime: NOW }) },
+      { dir: "toCp", connection: 1, text: frame(3, "s1", {}) },
+    ])
+  );
+  assert.match(across.message, /^frame #3 \(toCp\): one CALL at a time/);
+});
+
 Deno.test("ocpp_schema: inbound frames are lenient unless checkInboundResults", () => {
   const lenient = new FrameValidator();
   lenient.inbound("garbage");
