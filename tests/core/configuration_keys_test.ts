@@ -7,7 +7,9 @@ import {
   canonicalConfiguration,
   CONFIGURATION_KEYS,
   type ConfigurationKeyDefinition,
+  effectiveFeatureProfiles,
   effectiveValue,
+  featureProfileListed,
   findConfigurationKey,
   isSecretKey,
   keyExists,
@@ -16,7 +18,11 @@ import {
   validateConfigurationValue,
   type ValidationContext,
 } from "../../core/configuration_keys.ts";
-import { DEFAULT_CONFIGURATION, SECRET_KEYS } from "../../core/configuration.ts";
+import {
+  configurationAtStart,
+  DEFAULT_CONFIGURATION,
+  SECRET_KEYS,
+} from "../../core/configuration.ts";
 
 const CTX: ValidationContext = { connectors: 2, config: DEFAULT_CONFIGURATION };
 
@@ -305,4 +311,58 @@ Deno.test("validation: SecurityProfile cannot be lowered (current or pending)", 
   accepts("SecurityProfile", "2", "2", at2);
   accepts("SecurityProfile", "3", "3", at2);
   rejects("SecurityProfile", "2", { ...at2, pending: { SecurityProfile: "3" } });
+});
+
+Deno.test("SupportedFeatureProfiles: what the charge point serves; a configured list only leaves profiles out", () => {
+  const all = "Core,FirmwareManagement,LocalAuthListManagement,Reservation,RemoteTrigger";
+  assert.deepEqual(effectiveFeatureProfiles(undefined, []), {
+    value: SUPPORTED_FEATURE_PROFILES,
+    dropped: [],
+  });
+  for (const callback of ["updateFirmware", "uploadDiagnostics"]) {
+    assert.equal(effectiveFeatureProfiles(undefined, [callback, "reset"]).value, all, callback);
+  }
+  // Unrelated callbacks (signed updates, logs) do not make the 1.6 profile.
+  assert.equal(
+    effectiveFeatureProfiles(undefined, ["signedUpdateFirmware", "uploadLogs"]).value,
+    SUPPORTED_FEATURE_PROFILES,
+  );
+  // Case-insensitive, spaces ignored, spec order, Core always, SmartCharging never.
+  assert.deepEqual(
+    effectiveFeatureProfiles(" remotetrigger , SmartCharging,Teleport,,reservation", []),
+    { value: "Core,Reservation,RemoteTrigger", dropped: ["SmartCharging", "Teleport"] },
+  );
+  assert.deepEqual(effectiveFeatureProfiles("Core,FirmwareManagement", []), {
+    value: "Core",
+    dropped: ["FirmwareManagement"],
+  });
+  assert.deepEqual(effectiveFeatureProfiles("FirmwareManagement", ["updateFirmware"]), {
+    value: "Core,FirmwareManagement",
+    dropped: [],
+  });
+  assert.equal(
+    featureProfileListed({ SupportedFeatureProfiles: "Core, Reservation " }, "reservation"),
+    true,
+  );
+  assert.equal(featureProfileListed({ SupportedFeatureProfiles: "Core" }, "Reservation"), false);
+  assert.equal(featureProfileListed({}, "LocalAuthListManagement"), true);
+  assert.equal(featureProfileListed({}, "SmartCharging"), false);
+});
+
+Deno.test("configurationAtStart: defaults ⊕ constructor (registry spelling) ⊕ changes, profiles from the callbacks", () => {
+  const { config, dropped } = configurationAtStart(
+    { heartbeatinterval: "60", SupportedFeatureProfiles: "Core,SmartCharging", Vendor: "x" },
+    { HeartbeatInterval: "120", MeterValueSampleInterval: "15" },
+    ["uploadDiagnostics"],
+  );
+  assert.equal(config.HeartbeatInterval, "120", "a change wins over the constructor");
+  assert.equal(config.MeterValueSampleInterval, "15");
+  assert.equal(config.Vendor, "x");
+  assert.equal(config.LocalPreAuthorize, DEFAULT_CONFIGURATION.LocalPreAuthorize);
+  assert.equal(config.SupportedFeatureProfiles, "Core");
+  assert.deepEqual(dropped, ["SmartCharging"]);
+  assert.equal(
+    configurationAtStart({}, {}, ["uploadDiagnostics"]).config.SupportedFeatureProfiles,
+    "Core,FirmwareManagement,LocalAuthListManagement,Reservation,RemoteTrigger",
+  );
 });
