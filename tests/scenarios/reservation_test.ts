@@ -258,6 +258,40 @@ Deno.test("Reservation of connector 0 with two free connectors: none shown Reser
   await finish(csms, h);
 });
 
+Deno.test("Reservation of connector 0 expires at expiryDate: the held connector is released", async () => {
+  await using csms = await RpcCsms.start();
+  const cancelled: number[] = [];
+  const h = await booted(csms, {
+    configuration: { ReserveConnectorZeroSupported: "true" },
+    callbacks: { cancelReservation: (id) => void cancelled.push(id) },
+  });
+  h.cp.onSessionStarted(1, "s-1", "EVConnected");
+  await until(() => lastStatus(csms, 1) === "Preparing", "connector 1 in use");
+  assert.deepEqual(
+    await csms.call("CP-1", "ReserveNow", {
+      connectorId: 0,
+      expiryDate: csmsTime(h, 90_000),
+      idTag: "TAG-1",
+      reservationId: 51,
+    }),
+    { status: "Accepted" },
+  );
+  await until(() => lastStatus(csms, 2) === "Reserved", "connector 2 held");
+  await idle(h);
+  await h.clock.advance(89_999);
+  assert.equal(h.cp.connectorStatus(2), "Reserved");
+  await h.clock.advance(1);
+  await until(() => lastStatus(csms, 2) === "Available", "released at expiry");
+  await until(() => cancelled.length === 1, "cancelReservation callback");
+  assert.deepEqual([cancelled, h.cp.state.reservations, h.cp.state.reservationHolds], [
+    [51],
+    {},
+    [],
+  ]);
+  assert.equal(h.cp.reservationCheck(2, "OTHER"), "NotReserved");
+  await finish(csms, h);
+});
+
 Deno.test("TC_050_1_CP Reservation of a charge point – Faulted", async () => {
   await using csms = await RpcCsms.start();
   const h = await booted(csms, { configuration: { ReserveConnectorZeroSupported: "true" } });
