@@ -39,6 +39,13 @@ export interface SqliteEventStoreOptions {
    * before failing with a `StorageError` (default 5000).
    */
   readonly busyTimeoutMs?: number;
+  /**
+   * Open an existing store for reading only (default `false`): the file is neither created nor
+   * changed (no directory, no table, no pragma written), a missing file throws a `StorageError`
+   * of code `STORAGE_READ_FAILED`, and `append` throws `STORAGE_WRITE_FAILED`. For tools that
+   * inspect a log, e.g. `deno task replay`.
+   */
+  readonly readOnly?: boolean;
 }
 
 interface EventRow {
@@ -79,6 +86,7 @@ export class SqliteEventStore implements EventStore {
   #selectInUse = false;
   #lastSeq: number;
   #closed = false;
+  #readOnly: boolean;
   #path: string;
   /** The connection's own `max_page_count`, read when {@linkcode limitWrites} first changes it. */
   #unlimitedPages: number | undefined;
@@ -108,7 +116,8 @@ export class SqliteEventStore implements EventStore {
       throw new RangeError(`busyTimeoutMs must be a non-negative integer: ${busyTimeoutMs}`);
     }
     this.#path = path;
-    if (path !== ":memory:" && path !== "") {
+    this.#readOnly = options.readOnly ?? false;
+    if (!this.#readOnly && path !== ":memory:" && path !== "") {
       try {
         mkdirSync(dirname(path), { recursive: true });
       } catch (error) {
@@ -121,7 +130,7 @@ export class SqliteEventStore implements EventStore {
     }
     let db: DatabaseSync;
     try {
-      db = new DatabaseSync(path);
+      db = new DatabaseSync(path, { readOnly: this.#readOnly });
     } catch (error) {
       throw new StorageError("STORAGE_READ_FAILED", `cannot open ${path}: ${message(error)}`, {
         cause: error,
@@ -129,23 +138,27 @@ export class SqliteEventStore implements EventStore {
     }
     try {
       db.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
-      db.exec("PRAGMA journal_mode = WAL");
-      db.exec(`PRAGMA synchronous = ${synchronous}`);
-      db.exec("BEGIN IMMEDIATE");
-      try {
-        db.exec(
-          "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);" +
-            "CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE," +
-            " at TEXT NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL);",
-        );
-        db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)")
-          .run(String(SCHEMA_VERSION));
-        db.exec("COMMIT");
-      } catch (error) {
-        db.exec("ROLLBACK");
-        throw error;
+      if (!this.#readOnly) {
+        db.exec("PRAGMA journal_mode = WAL");
+        db.exec(`PRAGMA synchronous = ${synchronous}`);
+        db.exec("BEGIN IMMEDIATE");
+        try {
+          db.exec(
+            "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);" +
+              "CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE," +
+              " at TEXT NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL);",
+          );
+          db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)")
+            .run(String(SCHEMA_VERSION));
+          db.exec("COMMIT");
+        } catch (error) {
+          db.exec("ROLLBACK");
+          throw error;
+        }
       }
-      const version = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get();
+      const version = db.prepare(
+        "SELECT value FROM meta WHERE key = 'schema_version'",
+      ).get();
       if (version?.value !== String(SCHEMA_VERSION)) {
         throw new StorageError(
           "STORAGE_CORRUPT",
@@ -164,7 +177,7 @@ export class SqliteEventStore implements EventStore {
       db.close();
       if (error instanceof StorageError) throw error;
       throw new StorageError(
-        /not a database|malformed/i.test(message(error))
+        /not a database|malformed|no such table/i.test(message(error))
           ? "STORAGE_CORRUPT"
           : "STORAGE_READ_FAILED",
         `cannot open ${path} as an event store: ${message(error)}`,
@@ -190,6 +203,12 @@ export class SqliteEventStore implements EventStore {
    */
   append(event: RecordedEvent): void {
     if (this.#closed) throw closedError("append");
+    if (this.#readOnly) {
+      throw new StorageError(
+        "STORAGE_WRITE_FAILED",
+        `cannot append seq ${event.seq} to ${this.#path}: the store was opened read-only`,
+      );
+    }
     const expected = this.#lastSeq + 1;
     if (event.seq !== expected) {
       throw new StorageError(

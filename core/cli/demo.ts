@@ -4,18 +4,21 @@
  * states and OCPP frames, read back from the log. Time is a manual clock, so the minutes of the
  * session pass in milliseconds.
  *
+ * `--data-dir <dir>` (default `data/demo`) is where the SQLite log (`CP-DEMO.sqlite`), its JSONL
+ * export (`CP-DEMO.jsonl`) and the security log go; the demo replaces only these files.
+ *
  * @module
  */
+import { parseArgs } from "node:util";
 import { ChargePoint } from "../charge_point.ts";
 import { ManualClock } from "../clock.ts";
 import { SqliteEventStore } from "../sqlite_event_store.ts";
 import { securityLog } from "../../plugins/security_log.ts";
 import { EmbeddedCsms, type ReceivedCall } from "./embedded_csms.ts";
-import { timeline } from "./timeline.ts";
-import { replay } from "../replay.ts";
+import { logReport } from "./timeline.ts";
+import { exportJsonlFile } from "../jsonl.ts";
 
-const DIR = "data/demo";
-const LOG = `${DIR}/CP-DEMO.sqlite`;
+const CHARGE_POINT_ID = "CP-DEMO";
 
 /** Waits (real time, bounded) until the central system has received `count` CALLs of `action`. */
 async function received(csms: EmbeddedCsms, action: string, count = 1): Promise<ReceivedCall[]> {
@@ -27,13 +30,36 @@ async function received(csms: EmbeddedCsms, action: string, count = 1): Promise<
   throw new Error(`demo: the central system did not receive ${count} × ${action}`);
 }
 
-async function main(): Promise<void> {
-  await Deno.remove(DIR, { recursive: true }).catch(() => undefined);
+/** Removes what an earlier run left in `dir` (its own files only). */
+async function removeEarlierRun(dir: string): Promise<void> {
+  let entries: Deno.DirEntry[];
+  try {
+    entries = await Array.fromAsync(Deno.readDir(dir));
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return;
+    throw error;
+  }
+  for (const entry of entries) {
+    if (entry.name.startsWith(`${CHARGE_POINT_ID}.`) || entry.name.startsWith("security.log")) {
+      await Deno.remove(`${dir}/${entry.name}`);
+    }
+  }
+}
+
+async function main(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { "data-dir": { type: "string", default: "data/demo" } },
+  });
+  const dir = values["data-dir"];
+  const log = `${dir}/${CHARGE_POINT_ID}.sqlite`;
+  const jsonl = `${dir}/${CHARGE_POINT_ID}.jsonl`;
+  await removeEarlierRun(dir);
   const clock = new ManualClock(Date.now());
   const csms = EmbeddedCsms.start();
-  const store = new SqliteEventStore(LOG);
+  const store = new SqliteEventStore(log);
   const cp = new ChargePoint({
-    chargePointId: "CP-DEMO",
+    chargePointId: CHARGE_POINT_ID,
     csmsUrl: csms.url,
     connectors: 2,
     store,
@@ -47,13 +73,12 @@ async function main(): Promise<void> {
       MeterValueSampleInterval: "60",
       MeterValuesSampledData: "Energy.Active.Import.Register,Power.Active.Import",
     },
-    plugins: [securityLog({ path: `${DIR}/security.log` })],
+    plugins: [securityLog({ path: `${dir}/security.log` })],
     callbacks: { setSystemTime: () => {} },
   });
   try {
     await cp.start();
     await received(csms, "StatusNotification", 3);
-    cp.onSecurityEvent("StartupOfTheDevice", "demo boot");
 
     const at = () => new Date(clock.now());
     const meter = (wh: number, w: number) =>
@@ -91,14 +116,14 @@ async function main(): Promise<void> {
     await cp.stop();
     await csms.stop();
   }
-  for (const line of timeline(store.read(1))) console.log(line);
-  const result = replay(store);
-  console.log(`\n${result.events} events in ${LOG}; ${result.frames.length} frames sent`);
-  for (const [id, status] of Object.entries(result.connectors)) {
-    console.log(`connector ${id}: ${status}`);
+  try {
+    for (const line of logReport(store)) console.log(line);
+    await exportJsonlFile(store.read(1), jsonl);
+  } finally {
+    store.close();
   }
-  console.log(`\nReplay it with: deno task replay ${LOG}`);
-  store.close();
+  console.log(`\nThe log: ${log} (exported as ${jsonl}).`);
+  console.log(`Replay it with: deno task replay ${log}   (or ${jsonl})`);
 }
 
-if (import.meta.main) await main();
+if (import.meta.main) await main(Deno.args);

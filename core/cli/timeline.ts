@@ -7,6 +7,8 @@
 import type { RecordedEvent } from "../../events/envelope.ts";
 import { checkEvent } from "../../events/mod.ts";
 import { reportedStatus } from "../connector_fsm.ts";
+import type { EventStore } from "../event_store.ts";
+import { replay } from "../replay.ts";
 import { initialState, type State } from "../state.ts";
 import { step } from "../step.ts";
 
@@ -57,6 +59,27 @@ export function timeline(events: Iterable<RecordedEvent>): string[] {
       }
     }
     for (const frame of r.effects.frames) lines.push(`        → ${frame}`);
+  }
+  return lines;
+}
+
+/**
+ * What `deno task replay` prints for a stored log, and the demo after its session: the timeline,
+ * then the number of events and frames and the final status of each connector.
+ *
+ * @example
+ * ```ts
+ * import { logReport } from "./timeline.ts";
+ * import { MemoryEventStore } from "../memory_event_store.ts";
+ * console.log(logReport(new MemoryEventStore()).at(-2)); // "0 events, 0 frames sent"
+ * ```
+ */
+export function logReport(store: EventStore): string[] {
+  const lines = timeline(store.read(1));
+  const result = replay(store);
+  lines.push("", `${result.events} events, ${result.frames.length} frames sent`);
+  for (const [id, status] of Object.entries(result.connectors)) {
+    lines.push(`connector ${id}: ${status}`);
   }
   return lines;
 }

@@ -139,6 +139,45 @@ Deno.test("SqliteEventStore: a file that is not an event store is refused at ope
   });
 });
 
+Deno.test("SqliteEventStore readOnly: reads an existing store, creates and changes nothing", async () => {
+  await withTempDir(async (dir) => {
+    // A missing file is an error, not a new empty store; no directory is created.
+    const missing = storageError(
+      () => new SqliteEventStore(`${dir}/sub/missing.db`, { readOnly: true }),
+      "STORAGE_READ_FAILED",
+    );
+    ok(missing.message.includes(`${dir}/sub/missing.db`), missing.message);
+    deepEqual([...Deno.readDirSync(dir)], []);
+
+    const path = `${dir}/events.db`;
+    const writer = new SqliteEventStore(path);
+    for (let seq = 1; seq <= 3; seq++) writer.append(eventAt(seq));
+    writer.close();
+    const bytes = await Deno.readFile(path);
+    const reader = new SqliteEventStore(path, { readOnly: true });
+    try {
+      equal(reader.lastSeq(), 3);
+      deepEqual([...reader.read()], [eventAt(1), eventAt(2), eventAt(3)]);
+      const refused = storageError(() => reader.append(eventAt(4)), "STORAGE_WRITE_FAILED");
+      ok(refused.message.includes("read-only"), refused.message);
+      equal(reader.lastSeq(), 3);
+    } finally {
+      reader.close();
+    }
+    deepEqual(await Deno.readFile(path), bytes, "the file is unchanged");
+
+    // A SQLite file that is not an event store gets no tables added.
+    const other = `${dir}/other.db`;
+    withDb(other, (db) => db.exec("CREATE TABLE t (x)"));
+    storageError(() => new SqliteEventStore(other, { readOnly: true }), "STORAGE_CORRUPT");
+    const tables = withDb(
+      other,
+      (db) => db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all(),
+    );
+    deepEqual(tables.map((t) => t.name), ["t"]);
+  });
+});
+
 Deno.test("SqliteEventStore: a write that fails (database locked by another connection) stores nothing", async () => {
   await withTempDir((dir) => {
     const path = `${dir}/events.db`;
