@@ -4,6 +4,7 @@
  * @module
  */
 import { type ChargePointEvent, checkEvent, isEventType } from "../events/mod.ts";
+import type { RecordedEvent } from "../events/envelope.ts";
 import type { ChargePointStatus } from "./connector_fsm.ts";
 import { reportedStatus } from "./connector_fsm.ts";
 import type { EventStore } from "./event_store.ts";
@@ -31,6 +32,12 @@ export interface ReplayOptions {
    * Use `true` for logs of unknown origin.
    */
   readonly validate?: boolean;
+  /**
+   * Called after each event is folded, with the state after it and the frames it made the
+   * charge point send: the states of a replay event by event (e.g. to compare them with those of
+   * the live run, or to find the event that changed something).
+   */
+  readonly onEvent?: (event: RecordedEvent, state: State, frames: readonly string[]) => void;
 }
 
 /**
@@ -40,7 +47,9 @@ export interface ReplayOptions {
  * @example
  * ```ts
  * import { MemoryEventStore, replay } from "../mod.ts";
- * const result = replay(new MemoryEventStore());
+ * const result = replay(new MemoryEventStore(), {
+ *   onEvent: (event, state) => console.log(event.seq, state.connectors.length),
+ * });
  * console.log(result.frames.length); // 0
  * ```
  */
@@ -66,8 +75,10 @@ export function replay(store: EventStore, options: ReplayOptions = {}): ReplayRe
     }
     const r = step(state, event);
     state = r.state;
-    for (const f of r.effects.frames) frames.push(f);
+    const sent = r.effects.frames;
+    for (let i = 0; i < sent.length; i++) frames.push(sent[i]);
     events++;
+    options.onEvent?.(recorded, state, sent);
   }
   const connectors: Record<number, ChargePointStatus> = {};
   for (const c of state.connectors) connectors[c.id] = reportedStatus(c.stored, c.errors);

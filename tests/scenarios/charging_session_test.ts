@@ -2,20 +2,24 @@
  * Every handler of the contract against an independent central system: the npm `ocpp-rpc` server
  * in strict mode (official OCPP 1.6 schemas), run under Node on 127.0.0.1. Every frame the charge
  * point sends is also checked against the official schemas here, and the stored log replays to
- * the same frames, byte for byte.
+ * the same states, event by event, and the same frames, byte for byte; also from a real SQLite
+ * file opened again after the run.
  */
 import assert from "node:assert/strict";
 import { RpcCsms } from "../support/rpc_csms.ts";
-import { makeChargePoint, until } from "../support/harness.ts";
+import { assertReplays, type Harness, makeChargePoint, until } from "../support/harness.ts";
 import { assertAllValid } from "../support/ocpp_schema.ts";
-import { replay } from "../../core/replay.ts";
+import type { EventStore } from "../../core/event_store.ts";
+import { SqliteEventStore } from "../../core/sqlite_event_store.ts";
 
 type Params = Record<string, unknown>;
 
-Deno.test("a full session, every handler, against ocpp-rpc in strict mode", async () => {
+/** Runs the whole session on `store` (default: memory) and checks the wire; the charge point is stopped. */
+async function fullSession(store?: EventStore): Promise<Harness> {
   await using csms = await RpcCsms.start();
   const unlocked: number[] = [];
   const h = makeChargePoint(csms.url, {
+    ...(store === undefined ? {} : { store }),
     configuration: {
       MeterValueSampleInterval: "60",
       MeterValuesSampledData:
@@ -242,7 +246,33 @@ Deno.test("a full session, every handler, against ocpp-rpc in strict mode", asyn
     );
   }
   assertAllValid(csms.frames);
-  assert.deepEqual(replay(h.store).frames, h.sent, "replay gives the frames sent, byte for byte");
-  const replayed = replay(h.store).connectors;
-  assert.deepEqual(replayed, { 0: "Available", 1: "Available", 2: "Available" });
+  return h;
+}
+
+Deno.test("a full session, every handler, against ocpp-rpc in strict mode", async () => {
+  const h = await fullSession();
+  const replayed = assertReplays(h);
+  assert.deepEqual(replayed.connectors, { 0: "Available", 1: "Available", 2: "Available" });
+});
+
+Deno.test("the full session on a SQLite file: the file opened again replays to the same states and frames", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "ocpp16-session-" });
+  try {
+    const path = `${dir}/CP-1.sqlite`;
+    const store = new SqliteEventStore(path);
+    const h = await fullSession(store);
+    const events = store.lastSeq();
+    store.close();
+    const reopened = new SqliteEventStore(path, { readOnly: true });
+    try {
+      assert.equal(reopened.lastSeq(), events);
+      const replayed = assertReplays(h, { store: reopened });
+      assert.equal(replayed.events, events);
+      assert.deepEqual(replayed.connectors, { 0: "Available", 1: "Available", 2: "Available" });
+    } finally {
+      reopened.close();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
