@@ -230,8 +230,12 @@ Deno.test("Reset with an undeliverable StopTransaction: reset after 60 s, the St
     clock: h.clock,
     callbacks: firmware(() => h2, resets),
   });
+  const statusesBefore = calls(csms, "StatusNotification").length;
   await h2.cp.start();
   await until(() => h2.cp.state.registration === "Accepted", "booted again");
+  // The StatusNotifications answered before the clock moves (else they would time out).
+  await csms.waitFor("StatusNotification", statusesBefore + 3);
+  await until(() => h2.cp.state.inFlight === undefined, "StatusNotifications answered");
   // It failed once (no answer within 30 s): retried 60 s after that failure.
   await h.clock.advance(30_000);
   const stops = await csms.waitFor("StopTransaction", 2);
@@ -330,9 +334,16 @@ Deno.test("a restart while a reset waits abandons it: the new process does not r
     clock: h.clock,
     callbacks: firmware(() => h2, resets),
   });
+  const statusesBefore = calls(csms, "StatusNotification").length;
   await h2.cp.start();
   assert.equal(h2.cp.state.pendingReset, undefined);
   await until(() => h2.cp.state.registration === "Accepted", "booted again");
+  // Everything answered before the clock moves (else the CALL in flight would time out).
+  await csms.waitFor("StatusNotification", statusesBefore + 3);
+  await until(
+    () => h2.cp.state.inFlight === undefined && h2.cp.state.outbox.size === 0,
+    "boot answered",
+  );
   await h.clock.advance(60_000);
   assert.deepEqual(resets, []);
   await h2.cp.stop();
