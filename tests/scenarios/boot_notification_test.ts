@@ -5,9 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { ScriptedCsms } from "../support/scripted_csms.ts";
-import { makeChargePoint, until } from "../support/harness.ts";
+import { assertReplays, makeChargePoint, until } from "../support/harness.ts";
 import { assertAllValid } from "../support/ocpp_schema.ts";
-import { replay } from "../../core/replay.ts";
 
 function actionsFromCp(csms: ScriptedCsms): string[] {
   return csms.received.map((c) => c.action);
@@ -43,7 +42,7 @@ Deno.test("BootNotification Accepted: StatusNotification for connector 0..n, hea
   await csms.waitFor("Heartbeat", 2);
   await h.cp.stop();
   assertAllValid(csms.frames);
-  assert.deepEqual(replay(h.store).frames, h.sent);
+  assertReplays(h);
 });
 
 Deno.test("BootNotification Pending: retried after interval; CSMS calls answered while Pending; nothing else sent", async () => {
@@ -76,7 +75,7 @@ Deno.test("BootNotification Pending: retried after interval; CSMS calls answered
   ]);
   await h.cp.stop();
   assertAllValid(csms.frames);
-  assert.deepEqual(replay(h.store).frames, h.sent);
+  assertReplays(h);
 });
 
 Deno.test("BootNotification Rejected: CSMS calls are not answered, boot retried after interval", async () => {
@@ -97,7 +96,7 @@ Deno.test("BootNotification Rejected: CSMS calls are not answered, boot retried 
   assert.equal(h.cp.state.registration, "Accepted");
   await h.cp.stop();
   assertAllValid(csms.frames);
-  assert.deepEqual(replay(h.store).frames, h.sent);
+  assertReplays(h);
 });
 
 Deno.test("BootNotification unanswered: sent again with a new message id after the response timeout and 60 s", async () => {
@@ -117,5 +116,5 @@ Deno.test("BootNotification unanswered: sent again with a new message id after t
   const ids = csms.received.filter((c) => c.action === "BootNotification").map((c) => c.messageId);
   assert.equal(new Set(ids).size, 2);
   await h.cp.stop();
-  assert.deepEqual(replay(h.store).frames, h.sent);
+  assertReplays(h);
 });

@@ -9,9 +9,8 @@
 import assert from "node:assert/strict";
 import { RpcCallError, RpcCsms } from "../support/rpc_csms.ts";
 import { ScriptedCsms } from "../support/scripted_csms.ts";
-import { type Harness, makeChargePoint, until } from "../support/harness.ts";
+import { assertReplays, type Harness, makeChargePoint, until } from "../support/harness.ts";
 import { assertAllValid } from "../support/ocpp_schema.ts";
-import { replay } from "../../core/replay.ts";
 import { exportJsonl } from "../../core/jsonl.ts";
 import { redactSecrets } from "../../core/secrets.ts";
 import type { ChargePointOptions } from "../../core/charge_point.ts";
@@ -57,7 +56,7 @@ function byKey(answer: GetConfigurationAnswer): Map<string, KeyValue> {
 async function finish(h: Harness, frames: Parameters<typeof assertAllValid>[0]): Promise<void> {
   await h.cp.stop();
   assertAllValid(frames);
-  assert.deepEqual(replay(h.store).frames, h.sent);
+  assertReplays(h);
 }
 
 Deno.test("TC_019_1_CP GetConfiguration without keys: every readable key, never a write-only one", async () => {
@@ -463,7 +462,7 @@ Deno.test("ChangeConfiguration decided by the firmware: RebootRequired (in effec
   );
   await second.cp.stop();
   assertAllValid(csms.frames);
-  assert.deepEqual(replay(first.store).frames, [...first.sent, ...second.sent]);
+  assertReplays(second, { before: [first] });
 });
 
 Deno.test("SupportedFeatureProfiles reflects what the charge point serves: FirmwareManagement with its callbacks, never SmartCharging; a profile left out is NotSupported", async () => {
@@ -597,7 +596,7 @@ Deno.test("configuration changes survive a restart; a reboot-required change tak
   ]);
   await second.cp.stop();
   assertAllValid(csms.frames);
-  assert.deepEqual(replay(first.store).frames, [...first.sent, ...second.sent]);
+  assertReplays(second, { before: [first] });
 });
 
 Deno.test("schema-invalid ChangeConfiguration / GetConfiguration: the right CALLERROR, and the charge point keeps working", async () => {

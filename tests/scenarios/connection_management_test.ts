@@ -8,9 +8,8 @@
  */
 import assert from "node:assert/strict";
 import { ScriptedCsms } from "../support/scripted_csms.ts";
-import { makeChargePoint, until } from "../support/harness.ts";
+import { assertReplays, makeChargePoint, until } from "../support/harness.ts";
 import { assertAllValid } from "../support/ocpp_schema.ts";
-import { replay } from "../../core/replay.ts";
 import { type Transport, webSocketTransport } from "../../core/transport.ts";
 
 Deno.test("WebSocketPingInterval: a dead link (no pong) is closed at the next ping and re-established; the message sent into it arrives once, same id", async () => {
@@ -88,5 +87,5 @@ Deno.test("WebSocketPingInterval: a dead link (no pong) is closed at the next pi
   await until(() => pongs() === 3, "pings answered again");
   await h.cp.stop();
   assertAllValid(csms.frames);
-  assert.deepEqual(replay(h.store).frames, h.sent);
+  assertReplays(h);
 });

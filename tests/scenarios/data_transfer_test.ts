@@ -7,9 +7,8 @@
 import assert from "node:assert/strict";
 import { RpcCsms } from "../support/rpc_csms.ts";
 import { CsmsCallError, ScriptedCsms } from "../support/scripted_csms.ts";
-import { type Harness, makeChargePoint, until } from "../support/harness.ts";
+import { assertReplays, type Harness, makeChargePoint, until } from "../support/harness.ts";
 import { assertAllValid } from "../support/ocpp_schema.ts";
-import { replay } from "../../core/replay.ts";
 import type { CsmsDataTransfer, DataTransferReply } from "../../core/charge_point.ts";
 
 type Csms = RpcCsms | ScriptedCsms;
@@ -26,7 +25,7 @@ async function boot(h: Harness, csms: Csms): Promise<void> {
 async function finish(h: Harness, csms: Csms): Promise<void> {
   await h.cp.stop();
   assertAllValid(csms.frames);
-  assert.deepEqual(replay(h.store).frames, h.sent);
+  assertReplays(h);
 }
 
 Deno.test("TC_062_CP Data Transfer to a Charge Point: without a dataTransfer callback, UnknownVendorId", async () => {

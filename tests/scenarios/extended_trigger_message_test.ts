@@ -8,9 +8,8 @@
  */
 import assert from "node:assert/strict";
 import { RpcCsms } from "../support/rpc_csms.ts";
-import { type Harness, makeChargePoint, until } from "../support/harness.ts";
+import { assertReplays, type Harness, makeChargePoint, until } from "../support/harness.ts";
 import { assertAllValid } from "../support/ocpp_schema.ts";
-import { replay } from "../../core/replay.ts";
 
 type Params = Record<string, unknown>;
 
@@ -91,5 +90,5 @@ Deno.test("ExtendedTriggerMessage: core messages as TriggerMessage; log and sign
   await quiet(h);
   await h.cp.stop();
   assertAllValid(csms.frames);
-  assert.deepEqual(replay(h.store).frames, h.sent);
+  assertReplays(h);
 });

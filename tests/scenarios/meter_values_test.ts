@@ -13,10 +13,9 @@
 import assert from "node:assert/strict";
 import { RpcCsms } from "../support/rpc_csms.ts";
 import { ScriptedCsms } from "../support/scripted_csms.ts";
-import { type Harness, makeChargePoint, until } from "../support/harness.ts";
+import { assertReplays, type Harness, makeChargePoint, until } from "../support/harness.ts";
 import { assertAllValid } from "../support/ocpp_schema.ts";
 import { ManualClock } from "../../core/clock.ts";
-import { replay } from "../../core/replay.ts";
 import type { MeterValue, SampledValue } from "../../core/meter_values.ts";
 import type { Logger } from "../../core/logger.ts";
 
@@ -223,7 +222,7 @@ Deno.test("sampled and clock-aligned meter values over a whole transaction (ocpp
     assert.equal(call.validationError, undefined, `${call.action} rejected by ocpp-rpc strict`);
   }
   assertAllValid(csms.frames);
-  assert.deepEqual(replay(h.store).frames, h.sent, "replay gives the frames sent, byte for byte");
+  assertReplays(h);
 });
 
 Deno.test("outage: queued meter values keep their timestamps and order and get the real transactionId", async () => {
@@ -331,7 +330,7 @@ Deno.test("outage: queued meter values keep their timestamps and order and get t
 
   assertAllValid(csms.frames);
   assertAllValid(back.frames);
-  assert.deepEqual(replay(h.store).frames, h.sent, "replay gives the frames sent, byte for byte");
+  assertReplays(h);
 });
 
 /** A logger that keeps the lines logged at warn level. */
@@ -440,7 +439,7 @@ Deno.test("ChangeConfiguration of the metering keys: invalid values and lists be
   }
   await h.cp.stop();
   assertAllValid(csms.frames);
-  assert.deepEqual(replay(h.store).frames, h.sent, "replay gives the frames sent, byte for byte");
+  assertReplays(h);
 });
 
 Deno.test("on the wire: signed Transaction.Begin/End values in StopTransaction, every reading with its phase, location and unit, exported power positive (ocpp-rpc strict)", async () => {
@@ -556,7 +555,7 @@ Deno.test("on the wire: signed Transaction.Begin/End values in StopTransaction, 
     assert.equal(call.validationError, undefined, `${call.action} rejected by ocpp-rpc strict`);
   }
   assertAllValid(csms.frames);
-  assert.deepEqual(replay(h.store).frames, h.sent, "replay gives the frames sent, byte for byte");
+  assertReplays(h);
 });
 
 Deno.test("restart mid-transaction: a new process on the same store resumes the periodic samples on the start's grid, one interval apart, with Interruption.Begin/End values", async () => {
@@ -647,11 +646,7 @@ Deno.test("restart mid-transaction: a new process on the same store resumes the 
     assert.equal(call.validationError, undefined, `${call.action} rejected by ocpp-rpc strict`);
   }
   assertAllValid(csms.frames);
-  assert.deepEqual(
-    replay(first.store).frames,
-    [...first.sent, ...second.sent],
-    "replay of the shared store gives the frames both processes sent, byte for byte",
-  );
+  assertReplays(second, { before: [first] });
 });
 
 Deno.test("TriggerMessage MeterValues while the StartTransaction is unanswered: sent behind it, with the transactionId of its answer", async () => {
@@ -701,5 +696,5 @@ Deno.test("TriggerMessage MeterValues while the StartTransaction is unanswered: 
     ],
   );
   assertAllValid(csms.frames);
-  assert.deepEqual(replay(h.store).frames, h.sent, "replay gives the frames sent, byte for byte");
+  assertReplays(h);
 });

@@ -7,10 +7,9 @@
  */
 import assert from "node:assert/strict";
 import { RpcCsms } from "../support/rpc_csms.ts";
-import { makeChargePoint, until } from "../support/harness.ts";
+import { assertReplays, makeChargePoint, until } from "../support/harness.ts";
 import { assertAllValid } from "../support/ocpp_schema.ts";
 import { ManualClock } from "../../core/clock.ts";
-import { replay } from "../../core/replay.ts";
 
 type Params = Record<string, unknown>;
 
@@ -107,5 +106,5 @@ Deno.test("MinimumStatusDuration: a status is reported once it held that long, a
     assert.equal(call.validationError, undefined, `${call.action} rejected by ocpp-rpc strict`);
   }
   assertAllValid(csms.frames);
-  assert.deepEqual(replay(h.store).frames, h.sent, "replay gives the frames sent, byte for byte");
+  assertReplays(h);
 });

@@ -5,9 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { ScriptedCsms } from "../support/scripted_csms.ts";
-import { makeChargePoint, until } from "../support/harness.ts";
+import { assertReplays, makeChargePoint, until } from "../support/harness.ts";
 import { assertAllValid } from "../support/ocpp_schema.ts";
-import { replay } from "../../core/replay.ts";
 import { backoffMs } from "../../core/step.ts";
 
 const NO_JITTER = {
@@ -90,7 +89,7 @@ Deno.test("connection lost while charging: reconnect with backoff, current statu
   assert.deepEqual(changes.slice(0, 3), [true, false, true]);
   await h.cp.stop();
   assertAllValid(back.frames);
-  assert.deepEqual(replay(h.store).frames, h.sent);
+  assertReplays(h);
 });
 
 Deno.test("reconnect attempts back off 3 s, 6 s, 12 s, 12 s while the central system is unreachable", async () => {
@@ -118,7 +117,7 @@ Deno.test("reconnect attempts back off 3 s, 6 s, 12 s, 12 s while the central sy
   await back.waitFor("StatusNotification", 3);
   assert.equal(h.cp.state.reconnectAttempts, 0);
   await h.cp.stop();
-  assert.deepEqual(replay(h.store).frames, h.sent);
+  assertReplays(h);
 });
 
 Deno.test("WebSocketPingInterval: a ping every interval, answered by a pong recorded in the log", async () => {
@@ -150,7 +149,7 @@ Deno.test("disconnect() stays offline until connect()", async () => {
   await csms.waitForConnection(2);
   await csms.waitFor("StatusNotification", 6);
   await h.cp.stop();
-  assert.deepEqual(replay(h.store).frames, h.sent);
+  assertReplays(h);
 });
 
 Deno.test("security profile 1: Basic auth with the charge point id; a 401 raises FailedToAuthenticateAtCentralSystem", async () => {

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { RpcCsms } from "../support/rpc_csms.ts";
 import { CsmsCallError, ScriptedCsms } from "../support/scripted_csms.ts";
-import { type Harness, makeChargePoint, until } from "../support/harness.ts";
+import { assertReplays, type Harness, makeChargePoint, until } from "../support/harness.ts";
 import { assertAllValid } from "../support/ocpp_schema.ts";
 import { replay } from "../../core/replay.ts";
 import type { ChargePointCallbacks } from "../../core/charge_point.ts";
@@ -53,7 +53,7 @@ function lastStatus(csms: RpcCsms, connectorId: number): string | undefined {
 async function finish(h: Harness, csms: Csms): Promise<void> {
   await h.cp.stop();
   assertAllValid(csms.frames);
-  assert.deepEqual(replay(h.store).frames, h.sent);
+  assertReplays(h);
 }
 
 /** A firmware that starts the transaction it is given a token for (on the first connector offered). */

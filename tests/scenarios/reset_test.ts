@@ -8,9 +8,8 @@
 import assert from "node:assert/strict";
 import { RpcCsms } from "../support/rpc_csms.ts";
 import { CsmsCallError, ScriptedCsms } from "../support/scripted_csms.ts";
-import { type Harness, makeChargePoint, until } from "../support/harness.ts";
+import { assertReplays, type Harness, makeChargePoint, until } from "../support/harness.ts";
 import { assertAllValid } from "../support/ocpp_schema.ts";
-import { replay } from "../../core/replay.ts";
 import type { ChargePointCallbacks } from "../../core/charge_point.ts";
 
 type Params = Record<string, unknown>;
@@ -169,7 +168,7 @@ async function resetScenario(type: "Hard" | "Soft", withTransaction: boolean): P
   assert.equal(resets.length, 1);
   await h2.cp.stop();
   assertAllValid(csms.frames);
-  assert.deepEqual(replay(h.store).frames, [...h.sent, ...h2.sent]);
+  assertReplays(h2, { before: [h] });
 }
 
 Deno.test("TC_013_CP Hard reset without transaction", () => resetScenario("Hard", false));
@@ -204,7 +203,7 @@ Deno.test("Reset waits at most 60 s for the transactions to stop; a Hard reset d
   ]);
   await h.cp.stop();
   assertAllValid(csms.frames);
-  assert.deepEqual(replay(h.store).frames, h.sent);
+  assertReplays(h);
 });
 
 Deno.test("Reset with an undeliverable StopTransaction: reset after 60 s, the StopTransaction is delivered after the reboot", async () => {
@@ -248,7 +247,7 @@ Deno.test("Reset with an undeliverable StopTransaction: reset after 60 s, the St
   for (const connection of new Set(csms.frames.map((f) => f.connection))) {
     assertAllValid(csms.frames.filter((f) => f.connection === connection));
   }
-  assert.deepEqual(replay(h.store).frames, [...h.sent, ...h2.sent]);
+  assertReplays(h2, { before: [h] });
 });
 
 Deno.test("Reset Rejected: isResetAllowed false, throws, or a callback missing", async () => {
@@ -276,7 +275,7 @@ Deno.test("Reset Rejected: isResetAllowed false, throws, or a callback missing",
   assert.deepEqual(securityEvents(csms), []);
   await h.cp.stop();
   assertAllValid(csms.frames);
-  assert.deepEqual(replay(h.store).frames, h.sent);
+  assertReplays(h);
 
   for (const missing of ["isResetAllowed", "reset"] as const) {
     await using csms2 = await RpcCsms.start();
@@ -287,7 +286,7 @@ Deno.test("Reset Rejected: isResetAllowed false, throws, or a callback missing",
     assert.deepEqual(await csms2.call("CP-1", "Reset", { type: "Hard" }), rejected, missing);
     await h2.cp.stop();
     assertAllValid(csms2.frames);
-    assert.deepEqual(replay(h2.store).frames, h2.sent);
+    assertReplays(h2);
   }
   assert.deepEqual(resets, []);
 });
@@ -313,7 +312,7 @@ Deno.test("schema-invalid Reset: the right CALLERROR, and the charge point keeps
   await until(() => resets.length === 1, "reset callback");
   await h.cp.stop();
   assertAllValid(csms.frames);
-  assert.deepEqual(replay(h.store).frames, h.sent);
+  assertReplays(h);
 });
 
 Deno.test("a restart while a reset waits abandons it: the new process does not reset", async () => {
@@ -348,5 +347,5 @@ Deno.test("a restart while a reset waits abandons it: the new process does not r
   assert.deepEqual(resets, []);
   await h2.cp.stop();
   assertAllValid(csms.frames);
-  assert.deepEqual(replay(h.store).frames, [...h.sent, ...h2.sent]);
+  assertReplays(h2, { before: [h] });
 });

@@ -11,9 +11,8 @@
  */
 import assert from "node:assert/strict";
 import { ScriptedCsms } from "../support/scripted_csms.ts";
-import { type Harness, makeChargePoint, until } from "../support/harness.ts";
+import { assertReplays, type Harness, makeChargePoint, until } from "../support/harness.ts";
 import { assertAllValid } from "../support/ocpp_schema.ts";
-import { replay } from "../../core/replay.ts";
 import { StorageError } from "../../core/errors.ts";
 import { FaultyStore } from "../support/faulty_store.ts";
 
@@ -34,10 +33,10 @@ function notified(csms: ScriptedCsms): string[] {
     .map((c) => (c.params as { type: string }).type);
 }
 
-/** Stops the charge point; its log replays to the frames sent (by it and by `earlier` runs). */
-async function stopped(h: Harness, earlier: readonly string[] = []): Promise<void> {
+/** Stops the charge point; its log replays to its states and the frames sent (by it and `before`). */
+async function stopped(h: Harness, before: readonly Harness[] = []): Promise<void> {
   await h.cp.stop();
-  assert.deepEqual(replay(h.store).frames, [...earlier, ...h.sent], "replay gives the frames sent");
+  assertReplays(h, { before });
 }
 
 /** Waits until every CALL of the charge point is answered. */
@@ -75,7 +74,7 @@ Deno.test("StartupOfTheDevice: raised by start(), right after ChargePointStarted
   await csms.waitFor("SecurityEventNotification", 2);
   assert.deepEqual(notified(csms), ["StartupOfTheDevice", "StartupOfTheDevice"]);
   await quiet(again);
-  await stopped(again, h.sent);
+  await stopped(again, [h]);
   assertAllValid(csms.frames);
 });
 

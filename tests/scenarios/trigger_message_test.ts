@@ -8,9 +8,8 @@
 import assert from "node:assert/strict";
 import { RpcCallError, RpcCsms } from "../support/rpc_csms.ts";
 import { CsmsCallError, ScriptedCsms } from "../support/scripted_csms.ts";
-import { type Harness, makeChargePoint, until } from "../support/harness.ts";
+import { assertReplays, type Harness, makeChargePoint, until } from "../support/harness.ts";
 import { assertAllValid } from "../support/ocpp_schema.ts";
-import { replay } from "../../core/replay.ts";
 import type { Measurement } from "../../events/measurement.ts";
 import type { ChargePointCallbacks } from "../../core/charge_point.ts";
 
@@ -33,7 +32,7 @@ function calls(csms: RpcCsms, action: string): Params[] {
 async function finish(h: Harness, csms: Csms): Promise<void> {
   await h.cp.stop();
   assertAllValid(csms.frames);
-  assert.deepEqual(replay(h.store).frames, h.sent);
+  assertReplays(h);
 }
 
 function measurement(h: Harness, wh: number): Measurement {
