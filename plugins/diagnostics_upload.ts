@@ -170,15 +170,15 @@ export function diagnosticsUpload(options: DiagnosticsUploadOptions = {}): Plugi
           callback === "uploadDiagnostics" ? -1 : Number(payload.requestId),
       }).request;
 
-      const newJob = (
-        requestId: number,
-        location: string,
-        window: LogWindow,
-        retries: number | undefined,
-        retryInterval: number | undefined,
-        fileName?: string,
+      const newJob: NewJob = (
+        requestId,
+        location,
+        window,
+        retries,
+        retryInterval,
+        fileName,
         attemptsMade = 0,
-      ): Job => ({
+      ) => ({
         requestId,
         location,
         fileName: fileName ??
@@ -292,19 +292,21 @@ export function diagnosticsUpload(options: DiagnosticsUploadOptions = {}): Plugi
   };
 }
 
+type NewJob = (
+  requestId: number,
+  location: string,
+  window: LogWindow,
+  retries: number | undefined,
+  retryInterval: number | undefined,
+  fileName?: string,
+  attemptsMade?: number,
+) => Job;
+
 /** The unfinished upload of the previous process, as a job (same file name), if any. */
 function pastJob(
   ctx: PluginContext,
   past: AcceptedRequest | undefined,
-  newJob: (
-    requestId: number,
-    location: string,
-    window: LogWindow,
-    retries: number | undefined,
-    retryInterval: number | undefined,
-    fileName?: string,
-    attemptsMade?: number,
-  ) => Job,
+  newJob: NewJob,
 ): Job | undefined {
   if (past === undefined || !ctx.providesCallback(past.callback as "uploadLogs")) return undefined;
   const last = past.statuses.at(-1);

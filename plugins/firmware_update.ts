@@ -220,16 +220,16 @@ export function firmwareUpdate(options: FirmwareUpdateOptions): Plugin {
         current?.abort.abort();
         current = undefined;
       };
-      const newJob = (
-        requestId: number,
-        location: string,
-        retrieve: string,
-        install: string | undefined,
-        retries: number | undefined,
-        retryInterval: number | undefined,
-        signed?: { signingCertificate: string; signature: string },
+      const newJob: NewJob = (
+        requestId,
+        location,
+        retrieve,
+        install,
+        retries,
+        retryInterval,
+        signed,
         failedAttempts = 0,
-      ): Job => ({
+      ) => ({
         requestId,
         location,
         retrieveDate: retrieve,
