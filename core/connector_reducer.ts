@@ -114,8 +114,11 @@ export function applyAvailability(
 
 /**
  * ChangeAvailability (from the firmware or the central system): `Rejected` for an unknown
- * connector, `Scheduled` when an affected connector has a transaction and must become
- * inoperative, otherwise `Accepted` and applied.
+ * connector; `Scheduled` when an affected operative connector is in use (a transaction runs, or
+ * an EV is plugged in and the connector is Preparing, which libocpp's table cannot leave for
+ * Unavailable) and must become inoperative: applied when the transaction or the session ends;
+ * otherwise `Accepted` and applied. A request for the availability a connector has cancels a
+ * change scheduled on it.
  */
 export function changeAvailability(
   d: Draft,
@@ -126,13 +129,17 @@ export function changeAvailability(
   if (!Number.isInteger(connectorId) || connectorId < 0 || connectorId >= count) return "Rejected";
   const ids = connectorId === 0 ? [...Array(count).keys()] : [connectorId];
   let scheduled = false;
+  const operative = type === "Operative";
   for (const id of ids) {
     const c = d.connector(id);
-    if (type === "Inoperative" && c.transaction !== undefined) {
+    const inUse = c.transaction !== undefined || c.stored === "Preparing";
+    if (!operative && c.operative && inUse) {
       d.updateConnector(id, { scheduledAvailability: type });
       scheduled = true;
-    } else if (c.operative !== (type === "Operative") || c.scheduledAvailability !== undefined) {
+    } else if (c.operative !== operative) {
       applyAvailability(d, id, type);
+    } else if (c.scheduledAvailability !== undefined) {
+      d.updateConnector(id, { scheduledAvailability: undefined });
     }
   }
   return scheduled ? "Scheduled" : "Accepted";
@@ -195,6 +202,7 @@ export function reduceHandler(d: Draft, event: HandlerEvent): void {
       const c = d.connector(event.data.connector);
       d.updateConnector(c.id, { sessionId: undefined });
       if (c.stored !== "Reserved" && c.stored !== "Unavailable") fire(d, c.id, "BecomeAvailable");
+      if (c.transaction === undefined) applyScheduledAvailability(d, c.id);
       return;
     }
     case "TransactionStarted": {

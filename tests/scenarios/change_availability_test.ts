@@ -160,3 +160,91 @@ Deno.test("ChangeAvailability of each kind: connector Accepted / Scheduled (appl
   assertAllValid(csms.frames);
   assertReplays(again, { before: [h] });
 });
+
+Deno.test("ChangeAvailability Operative before the scheduled Inoperative is applied cancels it: the transaction goes on, nothing changes when it ends", async () => {
+  await using csms = await RpcCsms.start();
+  const clock = new ManualClock();
+  const changes: string[] = [];
+  const callbacks = {
+    disableEvse: (c: number) => (changes.push(`disable ${c}`), true),
+    enableEvse: (c: number) => (changes.push(`enable ${c}`), true),
+  };
+  const h = makeChargePoint(csms.url, { clock, callbacks });
+  const statuses = () =>
+    csms.received.filter((c) => c.action === "StatusNotification").map((c) => c.params as Status);
+  const last = (id: number) => statuses().filter((s) => s.connectorId === id).at(-1)?.status;
+  const change = (connectorId: number, type: string) =>
+    csms.call("CP-1", "ChangeAvailability", { connectorId, type });
+  const idle = () =>
+    until(() => h.cp.state.outbox.size === 0 && h.cp.state.inFlight === undefined, "drained");
+  await h.cp.start();
+  await csms.waitFor("StatusNotification", 3);
+
+  h.cp.onSessionStarted(1, "s", "EVConnected");
+  h.cp.onTransactionStarted(1, "s", "TAG", 0, undefined, new Date(clock.now()));
+  h.cp.onResumeCharging(1);
+  await until(() => last(1) === "Charging", "Charging");
+  assert.deepEqual(await change(1, "Inoperative"), { status: "Scheduled" });
+  assert.deepEqual(await change(1, "Operative"), { status: "Accepted" });
+  await idle();
+  assert.equal(h.cp.connectorStatus(1), "Charging", "still charging");
+  assert.equal(last(1), "Charging");
+  assert.equal(h.cp.state.connectors[1].scheduledAvailability, undefined, "nothing scheduled");
+  assert.deepEqual(changes, [], "no enable/disable callback");
+
+  h.cp.onTransactionStopped(1, "s", "EVDisconnected", new Date(clock.now()), 100);
+  h.cp.onSessionStopped(1, "s");
+  await until(() => last(1) === "Available", "Available after the session");
+  await idle();
+  assert.deepEqual(changes, [], "the cancelled change is not applied at the end");
+  await h.cp.stop();
+  assertAllValid(csms.frames);
+  assertReplays(h);
+});
+
+Deno.test("ChangeAvailability Inoperative while Preparing (plugged, no transaction) is Scheduled and applied when the session ends, also across a restart", async () => {
+  await using csms = await RpcCsms.start();
+  const store = new MemoryEventStore();
+  const clock = new ManualClock();
+  const changes: string[] = [];
+  const callbacks = {
+    disableEvse: (c: number) => (changes.push(`disable ${c}`), true),
+    enableEvse: (c: number) => (changes.push(`enable ${c}`), true),
+  };
+  const h = makeChargePoint(csms.url, { store, clock, callbacks });
+  const statuses = () =>
+    csms.received.filter((c) => c.action === "StatusNotification").map((c) => c.params as Status);
+  const last = (id: number) => statuses().filter((s) => s.connectorId === id).at(-1)?.status;
+  const change = (connectorId: number, type: string) =>
+    csms.call("CP-1", "ChangeAvailability", { connectorId, type });
+  await h.cp.start();
+  await csms.waitFor("StatusNotification", 3);
+
+  h.cp.onSessionStarted(1, "s", "EVConnected");
+  await until(() => last(1) === "Preparing", "Preparing");
+  assert.deepEqual(await change(1, "Inoperative"), { status: "Scheduled" });
+  assert.equal(h.cp.connectorStatus(1), "Preparing");
+  assert.equal(h.cp.state.connectors[1].scheduledAvailability, "Inoperative");
+  await until(
+    () => h.cp.state.outbox.size === 0 && h.cp.state.inFlight === undefined,
+    "drained",
+  );
+  await h.cp.stop();
+
+  // After a restart the session goes on and the change still waits for its end.
+  const again = makeChargePoint(csms.url, { store, clock, callbacks });
+  await again.cp.start({ resumeSessionIds: ["s"] });
+  await csms.waitFor("BootNotification", 2);
+  assert.equal(again.cp.state.connectors[1].scheduledAvailability, "Inoperative");
+  again.cp.onSessionStopped(1, "s");
+  await until(() => last(1) === "Unavailable", "Unavailable once the EV is unplugged");
+  assert.equal(again.cp.connectorStatus(1), "Unavailable");
+  assert.ok(changes.includes("disable 1"), changes.join());
+  await until(
+    () => again.cp.state.outbox.size === 0 && again.cp.state.inFlight === undefined,
+    "drained",
+  );
+  await again.cp.stop();
+  assertAllValid(csms.frames);
+  assertReplays(again, { before: [h] });
+});
