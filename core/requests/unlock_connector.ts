@@ -4,7 +4,9 @@
  * §5.17): `stopTransaction(connector, "UnlockCommand")`, and only if the firmware did not refuse
  * (`false` or a throw → `UnlockFailed`, nothing is unlocked under load) `unlockConnector(connector)`,
  * whose result is the answer (`Unlocked`, `UnlockFailed`, `NotSupported`; anything else →
- * `UnlockFailed`).
+ * `UnlockFailed`). Without a `stopTransaction` callback, `unlockConnector` is called with the
+ * transaction running and must end it itself (`onTransactionStopped(…, "UnlockCommand")`), which
+ * is libocpp's contract for `register_unlock_connector_callback`.
  *
  * @module
  */

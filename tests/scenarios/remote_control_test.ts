@@ -525,6 +525,37 @@ Deno.test("TC_018_1_CP Unlock connector with charging session: the transaction i
   await finish(h, csms);
 });
 
+Deno.test("TC_018_1_CP Unlock connector with charging session, no stopTransaction callback: the unlockConnector callback ends the transaction itself (libocpp contract)", async () => {
+  await using csms = await RpcCsms.start();
+  const h: Harness = makeChargePoint(csms.url, {
+    callbacks: {
+      unlockConnector: (connector) => {
+        assert.ok(h.cp.state.connectors[connector].transaction !== undefined, "called under load");
+        queueMicrotask(() =>
+          h.cp.onTransactionStopped(
+            connector,
+            `s-${connector}`,
+            "UnlockCommand",
+            new Date(h.clock.now()),
+            10,
+          )
+        );
+        return "Unlocked" as const;
+      },
+    },
+  });
+  await boot(h, csms);
+  const transactionId = await startCharging(h, 1, "TAG-1");
+  assert.deepEqual(await csms.call("CP-1", "UnlockConnector", { connectorId: 1 }), {
+    status: "Unlocked",
+  });
+  await csms.waitFor("StopTransaction");
+  const stop = calls(csms, "StopTransaction")[0];
+  assert.deepEqual([stop?.transactionId, stop?.reason], [transactionId, "UnlockCommand"]);
+  await until(() => lastStatus(csms, 1) === "Finishing", "Finishing");
+  await finish(h, csms);
+});
+
 Deno.test("TC_030_CP Unlock connector – unlock failure (also: a throwing or invalid callback)", async () => {
   await using csms = await RpcCsms.start();
   const answers: unknown[] = ["UnlockFailed", "Jammed"];
