@@ -19,11 +19,7 @@ import {
 } from "../events/handler_events.ts";
 import type { ErrorInfo, Measurement } from "../events/measurement.ts";
 import { type Clock, systemClock } from "./clock.ts";
-import {
-  canonicalConfiguration,
-  checkMeteringConfiguration,
-  isSecretKey,
-} from "./configuration_keys.ts";
+import { canonicalConfiguration, checkConfiguration, isSecretKey } from "./configuration_keys.ts";
 import { redactFrame, redactUrl } from "./secrets.ts";
 import { type ChargePointStatus, reportedStatus } from "./connector_fsm.ts";
 import { InvalidArgumentError, StateError, StorageError } from "./errors.ts";
@@ -258,9 +254,10 @@ export interface ChargePointOptions {
   /** The event store (default: SQLite at `data/<chargePointId>.sqlite`). */
   readonly store?: EventStore;
   /**
-   * OCPP configuration keys (strings). The metering keys (intervals, measurand lists and their
-   * `…MaxLength`, `MinimumStatusDuration`) are checked like ChangeConfiguration checks them: an
-   * invalid one makes the constructor throw an `InvalidArgumentError`.
+   * OCPP configuration keys (strings). Every key of the registry is checked like
+   * ChangeConfiguration checks it (type, range, allowed items, `…MaxLength` limits): an invalid
+   * one makes the constructor throw an `InvalidArgumentError`. Unknown (vendor) keys are kept as
+   * given.
    */
   readonly configuration?: Readonly<Record<string, string>>;
   /** BootNotification fields. */
@@ -478,13 +475,13 @@ export class ChargePoint {
         "must start with ws:// or wss://",
       );
     }
-    // Metering keys follow the rules ChangeConfiguration applies (…MaxLength included).
-    const metering = checkMeteringConfiguration(options.configuration ?? {});
-    if (metering !== undefined) {
+    // Every registry key follows the rules ChangeConfiguration applies (…MaxLength included).
+    const invalid = checkConfiguration(options.configuration ?? {}, options.connectors);
+    if (invalid !== undefined) {
       throw new InvalidArgumentError(
-        `configuration.${metering.key}`,
-        metering.value,
-        metering.reason,
+        `configuration.${invalid.key}`,
+        invalid.value,
+        invalid.reason,
       );
     }
     this.#options = options;

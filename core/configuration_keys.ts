@@ -1124,53 +1124,45 @@ export function registryDefaults(): Record<string, string> {
 }
 
 /**
- * The metering keys checked in the constructor's configuration (the `…MaxLength` limits first,
- * since the lists are checked against them).
- */
-const METERING_KEYS: readonly string[] = [
-  "MeterValuesSampledDataMaxLength",
-  "MeterValuesAlignedDataMaxLength",
-  "StopTxnSampledDataMaxLength",
-  "StopTxnAlignedDataMaxLength",
-  "MeterValuesSampledData",
-  "MeterValuesAlignedData",
-  "StopTxnSampledData",
-  "StopTxnAlignedData",
-  "MeterValueSampleInterval",
-  "ClockAlignedDataInterval",
-  "MinimumStatusDuration",
-];
-
-/**
- * Checks the metering keys of a configuration given to the `ChargePoint` constructor with the
- * rules ChangeConfiguration applies: the intervals, `MinimumStatusDuration`, the `…MaxLength`
- * limits, and the four measurand lists (in effect: given, else the default) — measurands this
- * charge point produces, at most `…MaxLength` items. Gives the first invalid key with its value
- * and the reason, or `undefined`. Keys are matched case-insensitively like everywhere.
+ * Checks a configuration given to the `ChargePoint` constructor with the rules ChangeConfiguration
+ * applies to every key of the registry: type, range, allowed items, the key's own check, and the
+ * `…MaxLength` item limits (checked first, since the lists are checked against them; the lists in
+ * effect, given or default, are checked). Keys are matched case-insensitively; keys the registry
+ * does not know (vendor keys) are not checked, nor `SupportedFeatureProfiles`, which `start()`
+ * narrows to what is served (unknown profiles dropped with a warning). Gives the first invalid key with its value (masked
+ * for a secret key) and the reason, or `undefined`.
  *
  * @example
  * ```ts
- * import { checkMeteringConfiguration } from "./configuration_keys.ts";
- * console.log(checkMeteringConfiguration({ MeterValuesSampledData: "SoC" })); // undefined
- * console.log(checkMeteringConfiguration({
+ * import { checkConfiguration } from "./configuration_keys.ts";
+ * console.log(checkConfiguration({ MeterValuesSampledData: "SoC", VendorKey: "x" }, 2)); // undefined
+ * console.log(checkConfiguration({ HeartbeatInterval: "abc" }, 2));
+ * // { key: "HeartbeatInterval", value: "abc", reason: "not a non-negative integer" }
+ * console.log(checkConfiguration({
  *   MeterValuesSampledData: "SoC,Voltage",
  *   MeterValuesSampledDataMaxLength: "1",
- * }));
+ * }, 2));
  * // { key: "MeterValuesSampledData", value: "SoC,Voltage",
  * //   reason: "2 items, at most 1 allowed (MeterValuesSampledDataMaxLength)" }
  * ```
  */
-export function checkMeteringConfiguration(
+export function checkConfiguration(
   configuration: Readonly<Record<string, string>>,
+  connectors: number,
 ): { readonly key: string; readonly value: string; readonly reason: string } | undefined {
   const config = { ...registryDefaults(), ...canonicalConfiguration(configuration) };
-  for (const name of METERING_KEYS) {
-    const key = findConfigurationKey(name);
-    const value = config[name];
-    if (key === undefined || value === undefined) continue;
-    // The connector count matters to none of these keys.
-    const checked = validateConfigurationValue(key, value, { connectors: 1, config });
-    if (!checked.ok) return { key: name, value, reason: checked.reason };
+  const limitsFirst = [
+    ...CONFIGURATION_KEYS.filter((k) => k.name.endsWith("MaxLength")),
+    ...CONFIGURATION_KEYS.filter((k) => !k.name.endsWith("MaxLength")),
+  ];
+  for (const key of limitsFirst) {
+    const value = config[key.name];
+    // SupportedFeatureProfiles is narrowed at start (`effectiveFeatureProfiles`, with warnings).
+    if (value === undefined || key.name === "SupportedFeatureProfiles") continue;
+    const checked = validateConfigurationValue(key, value, { connectors, config });
+    if (!checked.ok) {
+      return { key: key.name, value: key.secret ? "(secret)" : value, reason: checked.reason };
+    }
   }
   return undefined;
 }

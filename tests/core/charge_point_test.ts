@@ -1062,3 +1062,35 @@ Deno.test("the event of a valid call holds the normalised arguments", async () =
     await h.cp.stop();
   }
 });
+
+Deno.test("constructor: every registry key of `configuration` is checked like ChangeConfiguration (vendor keys kept, secrets masked in the error)", () => {
+  const make = (configuration: Record<string, string>) =>
+    makeChargePoint("ws://127.0.0.1:1", { configuration });
+  const refused = (configuration: Record<string, string>, name: string, reason: RegExp) => {
+    assert.throws(() => make(configuration), (error: unknown) => {
+      assert.ok(error instanceof InvalidArgumentError, String(error));
+      assert.equal(error.code, "INVALID_ARGUMENT");
+      assert.equal(error.argument, `configuration.${name}`);
+      assert.match(error.message, reason);
+      return true;
+    });
+  };
+  refused({ HeartbeatInterval: "abc" }, "HeartbeatInterval", /not a non-negative integer/);
+  refused({ heartbeatinterval: "-1" }, "HeartbeatInterval", /not a non-negative integer/);
+  refused({ LocalAuthorizeOffline: "yes" }, "LocalAuthorizeOffline", /true or false/);
+  refused({ ConnectorPhaseRotation: "7.RST" }, "ConnectorPhaseRotation", /does not exist/);
+  const secret = "short-key";
+  assert.throws(() => make({ AuthorizationKey: secret }), (error: unknown) => {
+    assert.ok(error instanceof InvalidArgumentError);
+    assert.equal(error.argument, "configuration.AuthorizationKey");
+    assert.ok(!error.message.includes(secret), error.message);
+    return true;
+  });
+  // Valid values, unknown vendor keys and their case: constructed.
+  make({
+    HeartbeatInterval: "300",
+    LocalAuthorizeOffline: "TRUE",
+    ConnectorPhaseRotation: "1.RST",
+    VendorSpecificThing: "anything at all",
+  });
+});

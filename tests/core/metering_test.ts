@@ -30,7 +30,7 @@ import { fold } from "../../core/step.ts";
 import { ChargePoint } from "../../core/charge_point.ts";
 import { MemoryEventStore } from "../../core/memory_event_store.ts";
 import { InvalidArgumentError } from "../../core/errors.ts";
-import { checkMeteringConfiguration } from "../../core/configuration_keys.ts";
+import { checkConfiguration } from "../../core/configuration_keys.ts";
 import { initialState, newConnector } from "../../core/state.ts";
 import type { MeasurementData } from "../../events/measurement.ts";
 import {
@@ -1002,5 +1002,5 @@ Deno.test("ChargePoint constructor: the metering keys are checked like ChangeCon
     StopTxnAlignedDataMaxLength: "0",
     MinimumStatusDuration: "5",
   });
-  assert.deepEqual(checkMeteringConfiguration({}), undefined, "the defaults are valid");
+  assert.deepEqual(checkConfiguration({}, 2), undefined, "the defaults are valid");
 });
