@@ -4,15 +4,17 @@
  * redacts it from the frame's text before it appends the `FrameReceived` event, keeps the real
  * value in memory for the next connection, and the fold decides on the masked text.
  *
- * **The mask keeps every decision.** Each UTF-16 code unit of the value is replaced: a
- * hexadecimal digit by `0`, any other character by `*`. The length and the positions of the
- * hex digits are kept, and those are all the validation of `AuthorizationKey` looks at (16 to 40
- * characters, see `configuration_keys.ts`), all its interpretation looks at (32..40 hex digits
- * encode bytes, see `security/profile.ts`), and all the OCPP schema looks at (at most 500
- * characters). So the live charge point (which folds the masked text) answers what it would have
- * answered to the real value, and a replay of the log answers the same, byte for byte. A value
- * that is not a string is replaced by a value of the same JSON type (`0`, `[]`, `{}`) so schema
- * errors keep their code. Masking is idempotent: a masked frame masks to itself.
+ * **The mask keeps every decision and tells nothing else.** A string value is replaced by one of
+ * four fixed placeholders of `*`, chosen by the only property any decision looks at, its length
+ * in UTF-16 code units: below 16 (1 character), 16 to 40 (16), 41 to 500 (41), above 500 (501).
+ * Validation of `AuthorizationKey` accepts 16 to 40 characters (see `configuration_keys.ts`, the
+ * refusal reason says which bound was missed) and the OCPP schema allows at most 500, so the live
+ * charge point (which folds the masked text) answers what it would have answered to the real
+ * value, and a replay of the log answers the same, byte for byte; but the log does not keep the
+ * key's length or whether it was hexadecimal (whose meaning, 32..40 hex digits encode bytes, is
+ * applied by the shell to the real value, see `security/connection_security.ts`). A value that is
+ * not a string is replaced by a value of the same JSON type (`0`, `[]`, `{}`) so schema errors
+ * keep their code. Masking is idempotent: a masked frame masks to itself.
  *
  * What is masked: the `value` members of every JSON object of the frame whose `key` member is a
  * secret key name (case-insensitively, JSON escapes decoded), so malformed frames (wrong arity,
@@ -39,22 +41,20 @@ import type { Redact } from "./jsonl.ts";
 export const REDACTED = "********";
 
 /**
- * Masks a secret value: each hexadecimal digit becomes `0`, every other UTF-16 code unit `*`.
+ * Masks a secret value: a fixed placeholder per length class (below 16, 16..40, 41..500, above
+ * 500 UTF-16 code units), the classes every decision on `AuthorizationKey` depends on.
  *
  * @example
  * ```ts
  * import { maskSecretValue } from "./secrets.ts";
- * console.log(maskSecretValue("c0ffee-Tea!")); // "000000*0*0*"
+ * console.log(maskSecretValue("c0ffee-Tea!-0123456")); // "****************"
+ * console.log(maskSecretValue("0123456789abcdef0123456789abcdef")); // "****************"
+ * console.log(maskSecretValue("short")); // "*"
  * ```
  */
 export function maskSecretValue(value: string): string {
-  let out = "";
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    const hex = (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
-    out += hex ? "0" : "*";
-  }
-  return out;
+  const n = value.length;
+  return "*".repeat(n < 16 ? 1 : n <= 40 ? 16 : n <= 500 ? 41 : 501);
 }
 
 /**
