@@ -24,6 +24,10 @@ Deno.test("bench --quick completes and reports numbers for every part", async ()
   assert.ok(report.log.events >= 3_000, `log has ${report.log.events} events`);
   finite("replay rate", report.replay.replayRate);
   finite("fold rate", report.replay.foldRate);
+  finite("replay from SQLite rate", report.startup.sqliteReplayRate);
+  finite("evolve rate", report.startup.evolveRate);
+  finite("start() on the SQLite log, ms", report.startup.startMs);
+  assert.equal(report.startup.events, report.log.events);
   assert.ok(report.replay.byType.length > 3, "per-type breakdown");
   assert.ok(report.replay.byType.some((c) => c.type === "MeterValuesMeasured"));
 
@@ -36,6 +40,8 @@ Deno.test("bench --quick completes and reports numbers for every part", async ()
   const text = lines.join("\n");
   assert.match(text, /1\. Handler → wire/);
   assert.match(text, /2\. Replay/);
+  assert.match(text, /replay\(SqliteEventStore\)/);
+  assert.match(text, /ChargePoint\.start\(\) on the SQLite file/);
   assert.match(text, /3\. EventLog\.append/);
   assert.match(text, /4\. Memory/);
   assert.match(text, /5\. Profiles/);

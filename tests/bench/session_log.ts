@@ -26,6 +26,8 @@ export interface SessionLogOptions {
   readonly targetEvents: number;
   /** PRNG seed (default 1). */
   readonly seed?: number;
+  /** The store to write (default: a new MemoryEventStore). */
+  readonly store?: MemoryEventStore;
 }
 
 /** A generated log. */
@@ -188,7 +190,7 @@ export async function generateSessionLog(options: SessionLogOptions): Promise<Se
   const start = Date.parse("2026-01-05T06:00:00Z");
   const clock = new SimClock(start);
   const csms = new SimCsms(clock);
-  const store = new MemoryEventStore();
+  const store = options.store ?? new MemoryEventStore();
   const cp = new ChargePoint({
     chargePointId: "CP-SIM",
     csmsUrl: "ws://127.0.0.1:9/ocpp",
