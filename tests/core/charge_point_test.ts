@@ -13,6 +13,7 @@ import { makeChargePoint, until } from "../support/harness.ts";
 import { ScriptedCsms } from "../support/scripted_csms.ts";
 import { assertAllValid } from "../support/ocpp_schema.ts";
 import { replay } from "../../core/replay.ts";
+import { MemoryEventStore } from "../../core/memory_event_store.ts";
 
 /** A value of the wrong type, as untyped (JavaScript) firmware code could pass it. */
 function bad<T>(value: unknown): T {
@@ -1093,4 +1094,22 @@ Deno.test("constructor: every registry key of `configuration` is checked like Ch
     ConnectorPhaseRotation: "1.RST",
     VendorSpecificThing: "anything at all",
   });
+});
+
+Deno.test("start() on a store holding an event of an unknown type refuses with a StateError naming its seq (stored data is not validated again)", async () => {
+  const store = new MemoryEventStore();
+  store.append({
+    id: "01JD0000000000000000000001",
+    seq: 1,
+    at: T0.toISOString(),
+    type: "Bogus",
+    data: {},
+  });
+  const h = makeChargePoint(closedPortUrl(), { store });
+  await assert.rejects(() => h.cp.start(), (error: unknown) => {
+    assert.ok(error instanceof StateError, String(error));
+    assert.match(error.message, /event 1 of the store is invalid: unknown type "Bogus"/);
+    return true;
+  });
+  assert.equal(store.lastSeq(), 1, "nothing appended");
 });
