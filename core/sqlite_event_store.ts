@@ -79,11 +79,13 @@ interface EventRow {
  * await Deno.remove(dir, { recursive: true });
  * ```
  */
+/** Rows fetched per query by `read`. */
+const READ_BATCH = 1024;
+
 export class SqliteEventStore implements EventStore {
   #db: DatabaseSync;
   #insert: StatementSync;
   #select: StatementSync;
-  #selectInUse = false;
   #lastSeq: number;
   #closed = false;
   #readOnly: boolean;
@@ -247,11 +249,10 @@ export class SqliteEventStore implements EventStore {
 
   /**
    * The events with `seq >= fromSeq` (default 1) stored when `read` is called, in `seq` order,
-   * streamed row by row. Iterating throws a `StorageError` of code `STORAGE_CORRUPT` (naming the
+   * streamed. Iterating throws a `StorageError` of code `STORAGE_CORRUPT` (naming the
    * seq) for a row whose `data` is not valid JSON or when a seq is missing, and
    * `STORAGE_READ_FAILED` when SQLite fails. Throws a `RangeError` when `fromSeq` is not an
-   * integer. Iterate to the end or leave through `break`/`return` (which releases the cursor): an
-   * iterator abandoned half-way keeps a read transaction open, which stops WAL checkpoints.
+   * integer. Rows are fetched in batches of 1024: no cursor stays open between them.
    *
    * @example
    * ```ts
@@ -268,39 +269,28 @@ export class SqliteEventStore implements EventStore {
   }
 
   *#iterate(from: number, to: number): Generator<RecordedEvent, void, undefined> {
+    // Read in batches with `all()` (several times faster than stepping a cursor row by row in
+    // node:sqlite); no cursor or read transaction stays open between batches, so the consumer
+    // may append or read again while iterating, and WAL checkpoints are never held up.
     if (from > to) return;
-    // The cached statement is reused unless another read is still iterating it (a statement
-    // has one cursor); then this read prepares its own.
-    const shared = !this.#selectInUse;
-    let rows: Iterator<EventRow>;
-    try {
-      const stmt = shared ? this.#select : this.#db.prepare(this.#select.sourceSQL);
-      rows = stmt.iterate(from, to) as Iterator<EventRow>;
-    } catch (error) {
-      throw this.#readError(from, error);
-    }
-    if (shared) this.#selectInUse = true;
-    try {
-      let expected = from;
-      while (true) {
+    let expected = from;
+    while (expected <= to) {
+      let rows: Partial<EventRow>[];
+      try {
+        rows = this.#select.all(expected, Math.min(expected + READ_BATCH - 1, to));
+      } catch (error) {
+        throw this.#readError(expected, error);
+      }
+      if (rows.length === 0) break;
+      for (const row of rows) {
         if (this.#closed) throw closedError("read");
-        let next: IteratorResult<EventRow>;
-        try {
-          next = rows.next();
-        } catch (error) {
-          throw this.#readError(expected, error);
-        }
-        if (next.done) break;
-        const event = toEvent(next.value, expected);
+        const event = toEvent(row, expected);
         expected++;
         yield event;
       }
-      if (expected !== to + 1) {
-        throw new StorageError("STORAGE_CORRUPT", `seq ${expected} is missing (last is ${to})`);
-      }
-    } finally {
-      if (!this.#closed) rows.return?.();
-      if (shared) this.#selectInUse = false;
+    }
+    if (expected !== to + 1) {
+      throw new StorageError("STORAGE_CORRUPT", `seq ${expected} is missing (last is ${to})`);
     }
   }
 
@@ -405,7 +395,7 @@ export class SqliteEventStore implements EventStore {
   }
 }
 
-function toEvent(row: EventRow, expected: number): RecordedEvent {
+function toEvent(row: Partial<EventRow>, expected: number): RecordedEvent {
   const seq = Number(row.seq);
   if (seq !== expected) {
     throw new StorageError("STORAGE_CORRUPT", `seq ${expected} is missing (found seq ${seq})`);
