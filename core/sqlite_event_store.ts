@@ -56,6 +56,9 @@ interface EventRow {
   data: unknown;
 }
 
+/** Rows fetched per query by `read`. */
+const READ_BATCH = 1024;
+
 /**
  * An {@linkcode EventStore} in a SQLite file: one row per event in a table
  * `events(seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, at TEXT NOT NULL, type TEXT NOT NULL,
@@ -79,9 +82,6 @@ interface EventRow {
  * await Deno.remove(dir, { recursive: true });
  * ```
  */
-/** Rows fetched per query by `read`. */
-const READ_BATCH = 1024;
-
 export class SqliteEventStore implements EventStore {
   #db: DatabaseSync;
   #insert: StatementSync;
