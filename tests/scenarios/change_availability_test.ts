@@ -5,12 +5,46 @@
  */
 import assert from "node:assert/strict";
 import { RpcCsms } from "../support/rpc_csms.ts";
-import { assertReplays, makeChargePoint, until } from "../support/harness.ts";
+import { assertReplays, type Harness, makeChargePoint, until } from "../support/harness.ts";
 import { assertAllValid } from "../support/ocpp_schema.ts";
 import { MemoryEventStore } from "../../core/memory_event_store.ts";
 import { ManualClock } from "../../core/clock.ts";
 
 type Status = { connectorId: number; status: string };
+
+/** Drains and stops the restarted charge point, then checks every frame and the replay of both runs. */
+async function finishRestarted(csms: RpcCsms, first: Harness, again: Harness): Promise<void> {
+  await until(
+    () => again.cp.state.outbox.size === 0 && again.cp.state.inFlight === undefined,
+    "drained",
+  );
+  await again.cp.stop();
+  assertAllValid(csms.frames);
+  assertReplays(again, { before: [first] });
+}
+
+/**
+ * A charge point on a memory store with a manual clock, recording enableEvse/disableEvse calls,
+ * and the helpers of the scenarios below.
+ */
+function setup(csms: RpcCsms) {
+  const store = new MemoryEventStore();
+  const clock = new ManualClock();
+  const changes: string[] = [];
+  const callbacks = {
+    disableEvse: (c: number) => (changes.push(`disable ${c}`), true),
+    enableEvse: (c: number) => (changes.push(`enable ${c}`), true),
+  };
+  const h = makeChargePoint(csms.url, { store, clock, callbacks });
+  const statuses = () =>
+    csms.received.filter((c) => c.action === "StatusNotification").map((c) => c.params as Status);
+  const last = (id: number) => statuses().filter((s) => s.connectorId === id).at(-1)?.status;
+  const change = (connectorId: number, type: string) =>
+    csms.call("CP-1", "ChangeAvailability", { connectorId, type });
+  const idle = () =>
+    until(() => h.cp.state.outbox.size === 0 && h.cp.state.inFlight === undefined, "drained");
+  return { store, clock, changes, callbacks, h, statuses, last, change, idle };
+}
 
 Deno.test("ChangeAvailability of a connector and of the charge point, Scheduled during a transaction, persisted across restart", async () => {
   await using csms = await RpcCsms.start();
@@ -91,21 +125,7 @@ Deno.test("ChangeAvailability of a connector and of the charge point, Scheduled 
 
 Deno.test("ChangeAvailability of each kind: connector Accepted / Scheduled (applied when its transaction ends, also after a restart) / Operative again, charge point Accepted, Rejected out of range", async () => {
   await using csms = await RpcCsms.start();
-  const store = new MemoryEventStore();
-  const clock = new ManualClock();
-  const changes: string[] = [];
-  const callbacks = {
-    disableEvse: (c: number) => (changes.push(`disable ${c}`), true),
-    enableEvse: (c: number) => (changes.push(`enable ${c}`), true),
-  };
-  const h = makeChargePoint(csms.url, { store, clock, callbacks });
-  const statuses = () =>
-    csms.received.filter((c) => c.action === "StatusNotification").map((c) => c.params as Status);
-  const last = (id: number) => statuses().filter((s) => s.connectorId === id).at(-1)?.status;
-  const change = (connectorId: number, type: string) =>
-    csms.call("CP-1", "ChangeAvailability", { connectorId, type });
-  const idle = () =>
-    until(() => h.cp.state.outbox.size === 0 && h.cp.state.inFlight === undefined, "drained");
+  const { store, clock, changes, callbacks, h, statuses, last, change, idle } = setup(csms);
   await h.cp.start();
   await csms.waitFor("StatusNotification", 3);
 
@@ -152,31 +172,12 @@ Deno.test("ChangeAvailability of each kind: connector Accepted / Scheduled (appl
     { status: "Accepted" },
   );
   await until(() => last(1) === "Available", "Available again");
-  await until(
-    () => again.cp.state.outbox.size === 0 && again.cp.state.inFlight === undefined,
-    "drained",
-  );
-  await again.cp.stop();
-  assertAllValid(csms.frames);
-  assertReplays(again, { before: [h] });
+  await finishRestarted(csms, h, again);
 });
 
 Deno.test("ChangeAvailability Operative before the scheduled Inoperative is applied cancels it: the transaction goes on, nothing changes when it ends", async () => {
   await using csms = await RpcCsms.start();
-  const clock = new ManualClock();
-  const changes: string[] = [];
-  const callbacks = {
-    disableEvse: (c: number) => (changes.push(`disable ${c}`), true),
-    enableEvse: (c: number) => (changes.push(`enable ${c}`), true),
-  };
-  const h = makeChargePoint(csms.url, { clock, callbacks });
-  const statuses = () =>
-    csms.received.filter((c) => c.action === "StatusNotification").map((c) => c.params as Status);
-  const last = (id: number) => statuses().filter((s) => s.connectorId === id).at(-1)?.status;
-  const change = (connectorId: number, type: string) =>
-    csms.call("CP-1", "ChangeAvailability", { connectorId, type });
-  const idle = () =>
-    until(() => h.cp.state.outbox.size === 0 && h.cp.state.inFlight === undefined, "drained");
+  const { clock, changes, h, last, change, idle } = setup(csms);
   await h.cp.start();
   await csms.waitFor("StatusNotification", 3);
 
@@ -204,19 +205,7 @@ Deno.test("ChangeAvailability Operative before the scheduled Inoperative is appl
 
 Deno.test("ChangeAvailability Inoperative while Preparing (plugged, no transaction) is Scheduled and applied when the session ends, also across a restart", async () => {
   await using csms = await RpcCsms.start();
-  const store = new MemoryEventStore();
-  const clock = new ManualClock();
-  const changes: string[] = [];
-  const callbacks = {
-    disableEvse: (c: number) => (changes.push(`disable ${c}`), true),
-    enableEvse: (c: number) => (changes.push(`enable ${c}`), true),
-  };
-  const h = makeChargePoint(csms.url, { store, clock, callbacks });
-  const statuses = () =>
-    csms.received.filter((c) => c.action === "StatusNotification").map((c) => c.params as Status);
-  const last = (id: number) => statuses().filter((s) => s.connectorId === id).at(-1)?.status;
-  const change = (connectorId: number, type: string) =>
-    csms.call("CP-1", "ChangeAvailability", { connectorId, type });
+  const { store, clock, changes, callbacks, h, last, change } = setup(csms);
   await h.cp.start();
   await csms.waitFor("StatusNotification", 3);
 
@@ -240,11 +229,5 @@ Deno.test("ChangeAvailability Inoperative while Preparing (plugged, no transacti
   await until(() => last(1) === "Unavailable", "Unavailable once the EV is unplugged");
   assert.equal(again.cp.connectorStatus(1), "Unavailable");
   assert.ok(changes.includes("disable 1"), changes.join());
-  await until(
-    () => again.cp.state.outbox.size === 0 && again.cp.state.inFlight === undefined,
-    "drained",
-  );
-  await again.cp.stop();
-  assertAllValid(csms.frames);
-  assertReplays(again, { before: [h] });
+  await finishRestarted(csms, h, again);
 });
