@@ -1129,8 +1129,8 @@ export function registryDefaults(): Record<string, string> {
  * `…MaxLength` item limits (checked first, since the lists are checked against them; the lists in
  * effect, given or default, are checked). Keys are matched case-insensitively; keys the registry
  * does not know (vendor keys) are not checked, nor `SupportedFeatureProfiles`, which `start()`
- * narrows to what is served (unknown profiles dropped with a warning). Gives the first invalid key with its value (masked
- * for a secret key) and the reason, or `undefined`.
+ * narrows to what is served (unknown profiles dropped with a warning). Gives the first invalid
+ * key with its value (masked for a secret key) and the reason, or `undefined`.
  *
  * @example
  * ```ts
