@@ -59,7 +59,7 @@ async function finish(h: Harness, frames: Parameters<typeof assertAllValid>[0]):
   assertReplays(h);
 }
 
-Deno.test("TC_019_1_CP GetConfiguration without keys: every readable key, never a write-only one", async () => {
+Deno.test("TC_019_1_CS GetConfiguration without keys: every readable key, never a write-only one", async () => {
   await using csms = await RpcCsms.start();
   const h = await booted(csms, { configuration: { VendorSpecific: "42", lightintensity: "80" } });
   const all = await csms.call("CP-1", "GetConfiguration", {}) as GetConfigurationAnswer;
@@ -106,7 +106,7 @@ Deno.test("TC_019_1_CP GetConfiguration without keys: every readable key, never 
   await finish(h, csms.frames);
 });
 
-Deno.test("TC_019_2_CP GetConfiguration of given keys: known ones (any case) and unknown ones", async () => {
+Deno.test("TC_019_2_CS GetConfiguration of given keys: known ones (any case) and unknown ones", async () => {
   await using csms = await RpcCsms.start();
   const h = await booted(csms);
   const answer = await csms.call("CP-1", "GetConfiguration", {
@@ -150,7 +150,7 @@ Deno.test("GetConfiguration asking for more keys than GetConfigurationMaxKeys: C
   await finish(h, csms.frames);
 });
 
-Deno.test("TC_021_CP ChangeConfiguration HeartbeatInterval accepted: the heartbeat follows the new interval", async () => {
+Deno.test("TC_021_CS ChangeConfiguration HeartbeatInterval accepted: the heartbeat follows the new interval", async () => {
   await using csms = await RpcCsms.start();
   const changed: string[][] = [];
   const h = await booted(csms, {
@@ -288,7 +288,7 @@ Deno.test("ChangeConfiguration of a read-only key: Rejected, nothing changes", a
   await finish(h, csms.frames);
 });
 
-Deno.test("TC_040_1_CP ChangeConfiguration unsupported key: NotSupported (unknown, optional absent, profile not supported)", async () => {
+Deno.test("TC_040_1_CS ChangeConfiguration unsupported key: NotSupported (unknown, optional absent, profile not supported)", async () => {
   await using csms = await RpcCsms.start();
   const h = await booted(csms);
   for (const key of ["Foo", "LightIntensity", "ChargeProfileMaxStackLevel", "CpoName"]) {
@@ -301,7 +301,7 @@ Deno.test("TC_040_1_CP ChangeConfiguration unsupported key: NotSupported (unknow
   await finish(h, csms.frames);
 });
 
-Deno.test("TC_040_2_CP ChangeConfiguration invalid value: Rejected with the reason in a note", async () => {
+Deno.test("TC_040_2_CS ChangeConfiguration invalid value: Rejected with the reason in a note", async () => {
   await using csms = await RpcCsms.start();
   const lines: string[] = [];
   const h = await booted(csms, { logger: recordingLogger(lines) });

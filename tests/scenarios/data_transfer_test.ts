@@ -28,7 +28,7 @@ async function finish(h: Harness, csms: Csms): Promise<void> {
   assertReplays(h);
 }
 
-Deno.test("TC_062_CP Data Transfer to a Charge Point: without a dataTransfer callback, UnknownVendorId", async () => {
+Deno.test("TC_062_CS Data Transfer to a Charge Point: without a dataTransfer callback, UnknownVendorId", async () => {
   await using csms = await RpcCsms.start();
   const h = makeChargePoint(csms.url);
   await boot(h, csms);
@@ -106,7 +106,7 @@ Deno.test("DataTransfer Rejected when the firmware's answer is invalid or the ca
   await finish(h, csms);
 });
 
-Deno.test("TC_064_CP Data Transfer to a Central System: each answer status reaches the firmware; a CALLERROR or being offline gives undefined", async () => {
+Deno.test("TC_064_CS Data Transfer to a Central System: each answer status reaches the firmware; a CALLERROR or being offline gives undefined", async () => {
   await using csms = await RpcCsms.start();
   csms.respond("DataTransfer", [
     { status: "Accepted", data: "pong" },

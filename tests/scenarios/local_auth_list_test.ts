@@ -45,21 +45,21 @@ const version = (csms: RpcCsms) => csms.call("CP-1", "GetLocalListVersion", {});
 const send = (csms: RpcCsms, params: Record<string, unknown>) =>
   csms.call("CP-1", "SendLocalList", params);
 
-Deno.test("TC_042_1_CP Get local list version (not supported): -1 with LocalAuthListEnabled false", async () => {
+Deno.test("TC_042_1_CS Get local list version (not supported): -1 with LocalAuthListEnabled false", async () => {
   await using csms = await RpcCsms.start();
   const h = await booted(csms, { configuration: { LocalAuthListEnabled: "false" } });
   assert.deepEqual(await version(csms), { listVersion: -1 });
   await finish(csms, h);
 });
 
-Deno.test("TC_042_1_CP Get local list version (not supported): -1 without the profile", async () => {
+Deno.test("TC_042_1_CS Get local list version (not supported): -1 without the profile", async () => {
   await using csms = await RpcCsms.start();
   const h = await booted(csms, { configuration: { SupportedFeatureProfiles: "Core,Reservation" } });
   assert.deepEqual(await version(csms), { listVersion: -1 });
   await finish(csms, h);
 });
 
-Deno.test("TC_042_2_CP Get local list version (empty): 0, also after a Full update without entries", async () => {
+Deno.test("TC_042_2_CS Get local list version (empty): 0, also after a Full update without entries", async () => {
   await using csms = await RpcCsms.start();
   const h = await booted(csms);
   assert.deepEqual(await version(csms), { listVersion: 0 });
@@ -70,7 +70,7 @@ Deno.test("TC_042_2_CP Get local list version (empty): 0, also after a Full upda
   await finish(csms, h);
 });
 
-Deno.test("TC_043_4_CP Send local authorization list – Full", async () => {
+Deno.test("TC_043_4_CS Send local authorization list – Full", async () => {
   await using csms = await RpcCsms.start();
   const h = await booted(csms);
   assert.deepEqual(
@@ -106,7 +106,7 @@ Deno.test("TC_043_4_CP Send local authorization list – Full", async () => {
   await finish(csms, h);
 });
 
-Deno.test("TC_043_2_CP Send local authorization list – VersionMismatch", async () => {
+Deno.test("TC_043_2_CS Send local authorization list – VersionMismatch", async () => {
   await using csms = await RpcCsms.start();
   const h = await booted(csms);
   assert.deepEqual(
@@ -138,7 +138,7 @@ Deno.test("TC_043_2_CP Send local authorization list – VersionMismatch", async
   await finish(csms, h);
 });
 
-Deno.test("TC_043_3_CP Send local authorization list – Failed (SendLocalListMaxLength, LocalAuthListMaxLength)", async () => {
+Deno.test("TC_043_3_CS Send local authorization list – Failed (SendLocalListMaxLength, LocalAuthListMaxLength)", async () => {
   await using csms = await RpcCsms.start();
   const h = await booted(csms, {
     configuration: { SendLocalListMaxLength: "2", LocalAuthListMaxLength: "3" },
@@ -182,7 +182,7 @@ Deno.test("TC_043_3_CP Send local authorization list – Failed (SendLocalListMa
   await finish(csms, h);
 });
 
-Deno.test("TC_043_1_CP Send local authorization list – NotSupported", async () => {
+Deno.test("TC_043_1_CS Send local authorization list – NotSupported", async () => {
   await using csms = await RpcCsms.start();
   const h = await booted(csms, { configuration: { LocalAuthListEnabled: "false" } });
   assert.deepEqual(
@@ -193,7 +193,7 @@ Deno.test("TC_043_1_CP Send local authorization list – NotSupported", async ()
   await finish(csms, h);
 });
 
-Deno.test("TC_043_5_CP Send local authorization list – Differential (add, update, remove)", async () => {
+Deno.test("TC_043_5_CS Send local authorization list – Differential (add, update, remove)", async () => {
   await using csms = await RpcCsms.start();
   const h = await booted(csms);
   await send(csms, {

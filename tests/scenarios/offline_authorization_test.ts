@@ -137,7 +137,7 @@ const OFFLINE_START_CONFIG = {
   AllowOfflineTxForUnknownId: "true",
 };
 
-Deno.test("TC_037_1_CP Offline start transaction – valid idTag: authorized from the local list, StartTransaction and Charging after reconnect", async () => {
+Deno.test("TC_037_1_CS Offline start transaction – valid idTag: authorized from the local list, StartTransaction and Charging after reconnect", async () => {
   const csms = await ScriptedCsms.start();
   const port = csms.port;
   const firmware = new Firmware();
@@ -161,7 +161,7 @@ Deno.test("TC_037_1_CP Offline start transaction – valid idTag: authorized fro
   await finish(h, csms, back);
 });
 
-Deno.test("TC_037_2_CP Offline start transaction – invalid idTag, StopTransactionOnInvalidId true: stopped with DeAuthorized after reconnect", async () => {
+Deno.test("TC_037_2_CS Offline start transaction – invalid idTag, StopTransactionOnInvalidId true: stopped with DeAuthorized after reconnect", async () => {
   const csms = await ScriptedCsms.start();
   const port = csms.port;
   const firmware = new Firmware();
@@ -198,7 +198,7 @@ Deno.test("TC_037_2_CP Offline start transaction – invalid idTag, StopTransact
   await finish(h, csms, back);
 });
 
-Deno.test("TC_037_3_CP Offline start transaction – invalid idTag, StopTransactionOnInvalidId false: charging paused, the transaction goes on", async () => {
+Deno.test("TC_037_3_CS Offline start transaction – invalid idTag, StopTransactionOnInvalidId false: charging paused, the transaction goes on", async () => {
   const csms = await ScriptedCsms.start();
   const port = csms.port;
   const firmware = new Firmware();
@@ -231,7 +231,7 @@ Deno.test("TC_037_3_CP Offline start transaction – invalid idTag, StopTransact
   await finish(h, csms, back);
 });
 
-Deno.test("TC_037_3_CP with MaxEnergyOnInvalidId: charging goes on until 500 Wh were delivered, then pauses", async () => {
+Deno.test("TC_037_3_CS with MaxEnergyOnInvalidId: charging goes on until 500 Wh were delivered, then pauses", async () => {
   const csms = await ScriptedCsms.start();
   const port = csms.port;
   const firmware = new Firmware();
@@ -267,7 +267,7 @@ Deno.test("TC_037_3_CP with MaxEnergyOnInvalidId: charging goes on until 500 Wh 
   await finish(h, csms, back);
 });
 
-Deno.test("TC_038_CP Offline stop transaction: StopTransaction (Local) with the transaction id after reconnect, once", async () => {
+Deno.test("TC_038_CS Offline stop transaction: StopTransaction (Local) with the transaction id after reconnect, once", async () => {
   const csms = await ScriptedCsms.start();
   const port = csms.port;
   const h = await booted(csms, {});
@@ -290,7 +290,7 @@ Deno.test("TC_038_CP Offline stop transaction: StopTransaction (Local) with the 
   await finish(h, csms, back);
 });
 
-Deno.test("TC_039_CP Offline transaction: authorized from the cache, started and stopped offline; StartTransaction then StopTransaction with its id", async () => {
+Deno.test("TC_039_CS Offline transaction: authorized from the cache, started and stopped offline; StartTransaction then StopTransaction with its id", async () => {
   const csms = await ScriptedCsms.start();
   const port = csms.port;
   const h = await booted(csms, { ...OFFLINE_START_CONFIG, AllowOfflineTxForUnknownId: "false" });
@@ -320,7 +320,7 @@ Deno.test("TC_039_CP Offline transaction: authorized from the cache, started and
   await finish(h, csms, back);
 });
 
-Deno.test("TC_043_CP Send Local Authorization List (Full, then Differential): the list decides while offline", async () => {
+Deno.test("TC_043_CS Send Local Authorization List (Full, then Differential): the list decides while offline", async () => {
   const csms = await ScriptedCsms.start();
   const h = await booted(csms, { AllowOfflineTxForUnknownId: "true" });
   assert.deepEqual(
@@ -355,7 +355,7 @@ Deno.test("TC_043_CP Send Local Authorization List (Full, then Differential): th
   await finish(h, csms);
 });
 
-Deno.test("TC_008_CP Regular start charging session – id in the Local Authorization List (LocalPreAuthorize): no Authorize.req", async () => {
+Deno.test("TC_008_CS Regular start charging session – id in the Local Authorization List (LocalPreAuthorize): no Authorize.req", async () => {
   await using csms = await ScriptedCsms.start();
   const h = await booted(csms, {
     LocalPreAuthorize: "true",
@@ -378,7 +378,7 @@ Deno.test("TC_008_CP Regular start charging session – id in the Local Authoriz
   await finish(h, csms);
 });
 
-Deno.test("TC_007_CP Regular start charging session – cached id (LocalPreAuthorize): no Authorize.req until the entry expires", async () => {
+Deno.test("TC_007_CS Regular start charging session – cached id (LocalPreAuthorize): no Authorize.req until the entry expires", async () => {
   await using csms = await ScriptedCsms.start();
   const h = await booted(csms, { LocalPreAuthorize: "true", AuthorizationCacheEnabled: "true" });
   // Expiry in the central system's time, 10 s from now.

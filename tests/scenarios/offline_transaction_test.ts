@@ -130,7 +130,7 @@ function finish(h: Harness, ...peers: ScriptedCsms[]): void {
   assertReplays(h);
 }
 
-Deno.test("TC_036 connection loss during a transaction: the samples taken offline arrive after the reconnect, in order, once, one interval apart", async () => {
+Deno.test("TC_036_CS connection loss during a transaction: the samples taken offline arrive after the reconnect, in order, once, one interval apart", async () => {
   const { h, csms, port } = await online();
   const t0 = h.clock.now();
   h.cp.onSessionStarted(1, "s-1", "Authorized");
@@ -172,7 +172,7 @@ Deno.test("TC_036 connection loss during a transaction: the samples taken offlin
   finish(h, csms, back);
 });
 
-Deno.test("TC_037_1 offline start transaction (valid idTag): the StartTransaction goes first; the samples behind it carry the id of its answer", async () => {
+Deno.test("TC_037_1_CS offline start transaction (valid idTag): the StartTransaction goes first; the samples behind it carry the id of its answer", async () => {
   const { h, csms, port } = await online();
   await goAway(h, csms);
   const t0 = h.clock.now();
@@ -215,7 +215,7 @@ Deno.test("TC_037_1 offline start transaction (valid idTag): the StartTransactio
   finish(h, csms, back);
 });
 
-Deno.test("TC_038 offline stop transaction: the StopTransaction made offline is delivered after the samples, with the transactionId", async () => {
+Deno.test("TC_038_CS offline stop transaction: the StopTransaction made offline is delivered after the samples, with the transactionId", async () => {
   const { h, csms, port } = await online();
   const t0 = h.clock.now();
   h.cp.onSessionStarted(2, "s-2", "EVConnected");
@@ -256,7 +256,7 @@ Deno.test("TC_038 offline stop transaction: the StopTransaction made offline is 
   finish(h, csms, back);
 });
 
-Deno.test("TC_039 offline transaction: start, samples and stop all offline; the StopTransaction waits for the StartTransaction answer", async () => {
+Deno.test("TC_039_CS offline transaction: start, samples and stop all offline; the StopTransaction waits for the StartTransaction answer", async () => {
   const { h, csms, port } = await online();
   await goAway(h, csms);
   const t0 = h.clock.now();

@@ -87,7 +87,7 @@ function startingFirmware(
   };
 }
 
-Deno.test("TC_010_CP Remote start – cable plugged in first", async () => {
+Deno.test("TC_010_CS Remote start – cable plugged in first", async () => {
   await using csms = await RpcCsms.start();
   const provided: unknown[][] = [];
   const h: Harness = makeChargePoint(csms.url, {
@@ -112,7 +112,7 @@ Deno.test("TC_010_CP Remote start – cable plugged in first", async () => {
   await finish(h, csms);
 });
 
-Deno.test("TC_011_1_CP Remote start – remote start first (AuthorizeRemoteTxRequests, firmware chooses the connector)", async () => {
+Deno.test("TC_011_1_CS Remote start – remote start first (AuthorizeRemoteTxRequests, firmware chooses the connector)", async () => {
   await using csms = await RpcCsms.start();
   const provided: unknown[][] = [];
   const h: Harness = makeChargePoint(csms.url, {
@@ -140,7 +140,7 @@ Deno.test("TC_011_1_CP Remote start – remote start first (AuthorizeRemoteTxReq
   await finish(h, csms);
 });
 
-Deno.test("TC_011_2_CP Remote start – time out: no cable within ConnectionTimeOut, the connector goes back to Available", async () => {
+Deno.test("TC_011_2_CS Remote start – time out: no cable within ConnectionTimeOut, the connector goes back to Available", async () => {
   await using csms = await RpcCsms.start();
   const provided: unknown[][] = [];
   let timeoutS = 0;
@@ -238,7 +238,7 @@ Deno.test("RemoteStartTransaction with an invalid idTag: Accepted, then no trans
   await finish(h2, csms2);
 });
 
-Deno.test("TC_059_CP Remote start with a TxProfile: the charging profile is handed to the firmware", async () => {
+Deno.test("TC_059_CS Remote start with a TxProfile: the charging profile is handed to the firmware", async () => {
   await using csms = await RpcCsms.start();
   const provided: unknown[][] = [];
   const h: Harness = makeChargePoint(csms.url, {
@@ -268,7 +268,7 @@ Deno.test("TC_059_CP Remote start with a TxProfile: the charging profile is hand
   await finish(h, csms);
 });
 
-Deno.test("TC_060_CP Remote start with a charging profile that is not a TxProfile: Rejected", async () => {
+Deno.test("TC_060_CS Remote start with a charging profile that is not a TxProfile: Rejected", async () => {
   await using csms = await RpcCsms.start();
   const provided: unknown[][] = [];
   const h: Harness = makeChargePoint(csms.url, {
@@ -291,7 +291,7 @@ Deno.test("TC_060_CP Remote start with a charging profile that is not a TxProfil
   await finish(h, csms);
 });
 
-Deno.test("TC_026_CP, TC_027_CP RemoteStartTransaction Rejected: running transaction (TC_026), connector 0 (TC_027), unknown connector, Unavailable, Faulted", async () => {
+Deno.test("TC_026_CS, TC_027_CS RemoteStartTransaction Rejected: running transaction (TC_026), connector 0 (TC_027), unknown connector, Unavailable, Faulted", async () => {
   await using csms = await RpcCsms.start();
   const provided: unknown[][] = [];
   const h: Harness = makeChargePoint(csms.url, {
@@ -402,7 +402,7 @@ Deno.test("RemoteStartTransaction and RemoteStopTransaction Rejected while the r
   await finish(h, csms);
 });
 
-Deno.test("TC_012_CP Remote stop", async () => {
+Deno.test("TC_012_CS Remote stop", async () => {
   await using csms = await RpcCsms.start();
   const stops: unknown[][] = [];
   const h: Harness = makeChargePoint(csms.url, {
@@ -445,7 +445,7 @@ Deno.test("TC_012_CP Remote stop", async () => {
   await finish(h, csms);
 });
 
-Deno.test("TC_028_CP Remote stop transaction Rejected: unknown transaction id; also without a stopTransaction callback", async () => {
+Deno.test("TC_028_CS Remote stop transaction Rejected: unknown transaction id; also without a stopTransaction callback", async () => {
   await using csms = await RpcCsms.start();
   const stops: unknown[][] = [];
   const h: Harness = makeChargePoint(csms.url, {
@@ -471,7 +471,7 @@ Deno.test("TC_028_CP Remote stop transaction Rejected: unknown transaction id; a
   await finish(h2, csms2);
 });
 
-Deno.test("TC_017_1_CP Unlock connector no charging session (not fixed cable)", async () => {
+Deno.test("TC_017_1_CS Unlock connector no charging session (not fixed cable)", async () => {
   await using csms = await RpcCsms.start();
   const unlocked: number[] = [];
   const h = makeChargePoint(csms.url, {
@@ -485,7 +485,7 @@ Deno.test("TC_017_1_CP Unlock connector no charging session (not fixed cable)", 
   await finish(h, csms);
 });
 
-Deno.test("TC_018_1_CP Unlock connector with charging session: the transaction is stopped first", async () => {
+Deno.test("TC_018_1_CS Unlock connector with charging session: the transaction is stopped first", async () => {
   await using csms = await RpcCsms.start();
   const order: string[] = [];
   const h: Harness = makeChargePoint(csms.url, {
@@ -525,7 +525,7 @@ Deno.test("TC_018_1_CP Unlock connector with charging session: the transaction i
   await finish(h, csms);
 });
 
-Deno.test("TC_018_1_CP Unlock connector with charging session, no stopTransaction callback: the unlockConnector callback ends the transaction itself (libocpp contract)", async () => {
+Deno.test("TC_018_1_CS Unlock connector with charging session, no stopTransaction callback: the unlockConnector callback ends the transaction itself (libocpp contract)", async () => {
   await using csms = await RpcCsms.start();
   const h: Harness = makeChargePoint(csms.url, {
     callbacks: {
@@ -556,7 +556,7 @@ Deno.test("TC_018_1_CP Unlock connector with charging session, no stopTransactio
   await finish(h, csms);
 });
 
-Deno.test("TC_030_CP Unlock connector – unlock failure (also: a throwing or invalid callback)", async () => {
+Deno.test("TC_030_CS Unlock connector – unlock failure (also: a throwing or invalid callback)", async () => {
   await using csms = await RpcCsms.start();
   const answers: unknown[] = ["UnlockFailed", "Jammed"];
   const h = makeChargePoint(csms.url, {
@@ -576,7 +576,7 @@ Deno.test("TC_030_CP Unlock connector – unlock failure (also: a throwing or in
   await finish(h, csms);
 });
 
-Deno.test("TC_031_CP, TC_017_2_CP UnlockConnector NotSupported: unknown connector (TC_031), connector 0, fixed cable (TC_017_2), no callback", async () => {
+Deno.test("TC_031_CS, TC_017_2_CS UnlockConnector NotSupported: unknown connector (TC_031), connector 0, fixed cable (TC_017_2), no callback", async () => {
   await using csms = await RpcCsms.start();
   const unlocked: number[] = [];
   const h = makeChargePoint(csms.url, {
@@ -619,7 +619,7 @@ Deno.test("UnlockConnector UnlockFailed when the running transaction cannot be s
   await finish(h, csms);
 });
 
-Deno.test("TC_061_CP Clear Authorization Data in Authorization Cache: Accepted, the cache is emptied", async () => {
+Deno.test("TC_061_CS Clear Authorization Data in Authorization Cache: Accepted, the cache is emptied", async () => {
   await using csms = await RpcCsms.start();
   const h = makeChargePoint(csms.url, { configuration: { AuthorizationCacheEnabled: "true" } });
   await boot(h, csms);

@@ -72,7 +72,7 @@ async function finish(csms: RpcCsms, h: Harness): Promise<void> {
   assertReplays(h);
 }
 
-Deno.test("TC_046_CP Reservation of a connector – transaction", async () => {
+Deno.test("TC_046_CS Reservation of a connector – transaction", async () => {
   await using csms = await RpcCsms.start();
   const h = await booted(csms);
   assert.deepEqual(await reserveNow(csms, h, 1, 46), { status: "Accepted" });
@@ -98,7 +98,7 @@ Deno.test("TC_046_CP Reservation of a connector – transaction", async () => {
   await finish(csms, h);
 });
 
-Deno.test("TC_047_CP Reservation expired: the connector goes back to Available at expiryDate", async () => {
+Deno.test("TC_047_CS Reservation expired: the connector goes back to Available at expiryDate", async () => {
   await using csms = await RpcCsms.start();
   const cancelled: number[] = [];
   const h = await booted(csms, {
@@ -127,7 +127,7 @@ Deno.test("TC_047_CP Reservation expired: the connector goes back to Available a
   await finish(csms, h);
 });
 
-Deno.test("TC_048_1_CP Reservation of a connector – Faulted", async () => {
+Deno.test("TC_048_1_CS Reservation of a connector – Faulted", async () => {
   await using csms = await RpcCsms.start();
   const h = await booted(csms);
   h.cp.onError(1, { uuid: "e-1", errorCode: "GroundFailure", isFault: true });
@@ -137,7 +137,7 @@ Deno.test("TC_048_1_CP Reservation of a connector – Faulted", async () => {
   await finish(csms, h);
 });
 
-Deno.test("TC_048_2_CP Reservation of a connector – Occupied (in use, or reserved by another reservation)", async () => {
+Deno.test("TC_048_2_CS Reservation of a connector – Occupied (in use, or reserved by another reservation)", async () => {
   await using csms = await RpcCsms.start();
   const h = await booted(csms);
   h.cp.onSessionStarted(1, "s-1", "EVConnected");
@@ -152,7 +152,7 @@ Deno.test("TC_048_2_CP Reservation of a connector – Occupied (in use, or reser
   await finish(csms, h);
 });
 
-Deno.test("TC_048_3_CP Reservation of a connector – Unavailable", async () => {
+Deno.test("TC_048_3_CS Reservation of a connector – Unavailable", async () => {
   await using csms = await RpcCsms.start();
   const h = await booted(csms);
   assert.deepEqual(
@@ -164,7 +164,7 @@ Deno.test("TC_048_3_CP Reservation of a connector – Unavailable", async () => 
   await finish(csms, h);
 });
 
-Deno.test("TC_048_4_CP Reservation of a connector – Rejected (profile not supported, unknown connector)", async () => {
+Deno.test("TC_048_4_CS Reservation of a connector – Rejected (profile not supported, unknown connector)", async () => {
   await using csms = await RpcCsms.start();
   const h = await booted(csms, {
     configuration: { SupportedFeatureProfiles: "Core,LocalAuthListManagement" },
@@ -223,7 +223,7 @@ Deno.test("ReserveNow decided by the firmware's reserveNow callback after the li
   await finish(csms, h);
 });
 
-Deno.test("TC_049_CP Reservation of a charge point (connector 0) – transaction", async () => {
+Deno.test("TC_049_CS Reservation of a charge point (connector 0) – transaction", async () => {
   await using csms = await RpcCsms.start();
   const h = await booted(csms, { configuration: { ReserveConnectorZeroSupported: "true" } });
   // Reusable state: the unused connector is Unavailable, so connector 1 is the last free one.
@@ -291,7 +291,7 @@ Deno.test("Reservation of connector 0 expires at expiryDate: the held connector 
   await finish(csms, h);
 });
 
-Deno.test("TC_050_1_CP Reservation of a charge point – Faulted", async () => {
+Deno.test("TC_050_1_CS Reservation of a charge point – Faulted", async () => {
   await using csms = await RpcCsms.start();
   const h = await booted(csms, { configuration: { ReserveConnectorZeroSupported: "true" } });
   h.cp.onError(0, { uuid: "e-0", errorCode: "PowerSwitchFailure", isFault: true });
@@ -301,7 +301,7 @@ Deno.test("TC_050_1_CP Reservation of a charge point – Faulted", async () => {
   await finish(csms, h);
 });
 
-Deno.test("TC_050_2_CP Reservation of a charge point – Occupied", async () => {
+Deno.test("TC_050_2_CS Reservation of a charge point – Occupied", async () => {
   await using csms = await RpcCsms.start();
   const h = await booted(csms, { configuration: { ReserveConnectorZeroSupported: "true" } });
   h.cp.onSessionStarted(1, "s-1", "EVConnected");
@@ -314,7 +314,7 @@ Deno.test("TC_050_2_CP Reservation of a charge point – Occupied", async () => 
   await finish(csms, h);
 });
 
-Deno.test("TC_050_3_CP Reservation of a charge point – Unavailable", async () => {
+Deno.test("TC_050_3_CS Reservation of a charge point – Unavailable", async () => {
   await using csms = await RpcCsms.start();
   const h = await booted(csms, { configuration: { ReserveConnectorZeroSupported: "true" } });
   await csms.call("CP-1", "ChangeAvailability", { connectorId: 0, type: "Inoperative" });
@@ -323,14 +323,14 @@ Deno.test("TC_050_3_CP Reservation of a charge point – Unavailable", async () 
   await finish(csms, h);
 });
 
-Deno.test("TC_050_4_CP Reservation of a charge point – Rejected (ReserveConnectorZeroSupported false)", async () => {
+Deno.test("TC_050_4_CS Reservation of a charge point – Rejected (ReserveConnectorZeroSupported false)", async () => {
   await using csms = await RpcCsms.start();
   const h = await booted(csms);
   assert.deepEqual(await reserveNow(csms, h, 0, 507), { status: "Rejected" });
   await finish(csms, h);
 });
 
-Deno.test("TC_051_CP Cancel reservation", async () => {
+Deno.test("TC_051_CS Cancel reservation", async () => {
   await using csms = await RpcCsms.start();
   const cancelled: number[] = [];
   const h = await booted(csms, {
@@ -348,7 +348,7 @@ Deno.test("TC_051_CP Cancel reservation", async () => {
   await finish(csms, h);
 });
 
-Deno.test("TC_052_CP Cancel reservation rejected", async () => {
+Deno.test("TC_052_CS Cancel reservation rejected", async () => {
   await using csms = await RpcCsms.start();
   const h = await booted(csms);
   assert.deepEqual(await csms.call("CP-1", "CancelReservation", { reservationId: 52 }), {
@@ -357,7 +357,7 @@ Deno.test("TC_052_CP Cancel reservation rejected", async () => {
   await finish(csms, h);
 });
 
-Deno.test("TC_053_CP Use a reserved connector with parentIdTag", async () => {
+Deno.test("TC_053_CS Use a reserved connector with parentIdTag", async () => {
   await using csms = await RpcCsms.start();
   csms.respond("Authorize", { idTagInfo: { status: "Accepted", parentIdTag: "FLEET" } });
   const reservations: number[] = [];

@@ -171,10 +171,10 @@ async function resetScenario(type: "Hard" | "Soft", withTransaction: boolean): P
   assertReplays(h2, { before: [h] });
 }
 
-Deno.test("TC_013_CP Hard reset without transaction", () => resetScenario("Hard", false));
-Deno.test("TC_014_CP Soft reset without transaction", () => resetScenario("Soft", false));
-Deno.test("TC_015_CP Hard reset with transaction", () => resetScenario("Hard", true));
-Deno.test("TC_016_CP Soft reset with transaction", () => resetScenario("Soft", true));
+Deno.test("TC_013_CS Hard reset without transaction", () => resetScenario("Hard", false));
+Deno.test("TC_014_CS Soft reset without transaction", () => resetScenario("Soft", false));
+Deno.test("TC_015_CS Hard reset with transaction", () => resetScenario("Hard", true));
+Deno.test("TC_016_CS Soft reset with transaction", () => resetScenario("Soft", true));
 
 Deno.test("Reset waits at most 60 s for the transactions to stop; a Hard reset during the wait makes it Hard", async () => {
   await using csms = await RpcCsms.start();

@@ -72,7 +72,7 @@ const FIRMWARE_MANAGEMENT: ChargePointCallbacks = {
   updateFirmware: () => {},
 };
 
-Deno.test("TC_054_CP Trigger message", async () => {
+Deno.test("TC_054_CS Trigger message", async () => {
   await using csms = await RpcCsms.start();
   const h = makeChargePoint(csms.url, {
     configuration: { MeterValuesSampledData: "Energy.Active.Import.Register,Power.Active.Import" },
@@ -123,7 +123,7 @@ Deno.test("TC_054_CP Trigger message", async () => {
   await finish(h, csms);
 });
 
-Deno.test("TC_055_CP Trigger message – rejected: connector out of range, no measurement; nothing is sent", async () => {
+Deno.test("TC_055_CS Trigger message – rejected: connector out of range, no measurement; nothing is sent", async () => {
   await using csms = await RpcCsms.start();
   const h = makeChargePoint(csms.url);
   await boot(h, csms);
