@@ -6,6 +6,7 @@
  */
 import type { ConnectorState, OutgoingCall, PendingCallback, State } from "./state.ts";
 import { encodeError, encodeResult, type OcppErrorCode } from "./rpc_frame.ts";
+import { formatIso } from "./iso_time.ts";
 
 /** A firmware callback the shell must call; its result comes back as a `CallbackCompleted` event. */
 export interface CallbackEffect {
@@ -101,7 +102,7 @@ export class Draft {
 
   /** Central-system-aligned current time as an ISO string. */
   isoNow(): string {
-    return new Date(this.now + this.state.timeOffsetMs).toISOString();
+    return formatIso(this.now + this.state.timeOffsetMs);
   }
 
   /** A new deterministic id derived from the event id (unique within the log; ≤ 36 chars). */
@@ -137,7 +138,8 @@ export class Draft {
     if (!(name in this.state.timers)) return;
     // Rebuilt rather than `delete`d: deleting turns the object into a slow dictionary.
     const timers: Record<string, number> = {};
-    for (const [key, due] of Object.entries(this.state.timers)) if (key !== name) timers[key] = due;
+    const old = this.state.timers;
+    for (const key in old) if (key !== name) timers[key] = old[key];
     this.state = { ...this.state, timers };
     this.#timersCopied = true;
   }

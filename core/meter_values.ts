@@ -580,11 +580,50 @@ export function toLocation(text: string | undefined): Location | undefined {
   return text === undefined ? undefined : LOCATION_BY_LOWER.get(text.trim().toLowerCase());
 }
 
-/** What one configured measurand contributes: (phase, value) pairs plus unit/location. */
-interface Source {
+/**
+ * The labels of the readings one measurand gives from one source: unit, location and the phase
+ * of each value (`undefined` for the total). Shapes are constants (one per source and location),
+ * so the JSON text of what follows a value is worked out once per shape, measurand and context.
+ */
+interface Shape {
   readonly unit?: UnitOfMeasure;
   readonly location?: Location;
-  readonly readings: readonly (readonly [Phase | undefined, number | undefined])[];
+  readonly phases: readonly (Phase | undefined)[];
+}
+
+/** What one configured measurand contributes: a shape and a value (or none) per phase of it. */
+interface Source {
+  readonly shape: Shape;
+  readonly values: readonly (number | undefined)[];
+}
+
+const TOTAL_AND_PHASES = [undefined, "L1", "L2", "L3"] as const;
+const ENERGY_IMPORT: Shape = { unit: "Wh", location: "Outlet", phases: TOTAL_AND_PHASES };
+const ENERGY_EXPORT: Shape = { unit: "Wh", phases: TOTAL_AND_PHASES };
+const POWER: Shape = { unit: "W", location: "Outlet", phases: TOTAL_AND_PHASES };
+const REACTIVE: Shape = { unit: "var", location: "Outlet", phases: TOTAL_AND_PHASES };
+const VOLTAGE: Shape = { unit: "V", location: "Outlet", phases: TOTAL_AND_PHASES };
+const CURRENT: Shape = { unit: "A", location: "Outlet", phases: [...TOTAL_AND_PHASES, "N"] };
+const FREQUENCY: Shape = { phases: ["L1", "L2", "L3"] };
+const CURRENT_OFFERED: Shape = { unit: "A", location: "Outlet", phases: [undefined] };
+const POWER_OFFERED: Shape = { unit: "W", location: "Outlet", phases: [undefined] };
+
+/** The single-value shapes of `unit` by location (SoC, Temperature, RPM). */
+const locatedShapes = new Map<UnitOfMeasure | undefined, Map<Location | undefined, Shape>>();
+
+function locatedShape(unit: UnitOfMeasure | undefined, location: Location | undefined): Shape {
+  let byLocation = locatedShapes.get(unit);
+  if (byLocation === undefined) locatedShapes.set(unit, byLocation = new Map());
+  let shape = byLocation.get(location);
+  if (shape === undefined) {
+    shape = {
+      ...(unit === undefined ? {} : { unit }),
+      ...(location === undefined ? {} : { location }),
+      phases: [undefined],
+    };
+    byLocation.set(location, shape);
+  }
+  return shape;
 }
 
 function located(
@@ -594,25 +633,17 @@ function located(
 ): Source[] {
   if (entry === undefined) return [];
   const location = entry.location === undefined ? fallback : toLocation(entry.location);
-  return [{ unit, location, readings: [[undefined, entry.value]] }];
+  return [{ shape: locatedShape(unit, location), values: [entry.value] }];
 }
 
 /**
  * A power reading in one direction: the signed total and L1..L3 (positive into the EV) as
  * `import`ed (the value where ≥ 0, else 0) or exported (minus the value where ≤ 0, else 0).
  */
-function flow(
-  unit: UnitOfMeasure,
-  imported: boolean,
-  [total, l1, l2, l3]: readonly (number | undefined)[],
-): Source[] {
+function flow(shape: Shape, imported: boolean, values: readonly (number | undefined)[]): Source[] {
   const part = (v: number | undefined) =>
     v === undefined ? undefined : imported ? Math.max(0, v) : Math.max(0, -v);
-  return [{
-    unit,
-    location: "Outlet",
-    readings: [[undefined, part(total)], ["L1", part(l1)], ["L2", part(l2)], ["L3", part(l3)]],
-  }];
+  return [{ shape, values: values.map(part) }];
 }
 
 function sources(
@@ -624,60 +655,45 @@ function sources(
   switch (measurand) {
     case "Energy.Active.Import.Register": {
       const e = pm.energyWhImport;
-      return [{
-        unit: "Wh",
-        location: "Outlet",
-        readings: [[undefined, e.total], ["L1", e.L1], ["L2", e.L2], ["L3", e.L3]],
-      }];
+      return [{ shape: ENERGY_IMPORT, values: [e.total, e.L1, e.L2, e.L3] }];
     }
     case "Energy.Active.Export.Register": {
       const e = pm.energyWhExport;
       if (e === undefined) return [];
-      return [{
-        unit: "Wh",
-        readings: [[undefined, e.total], ["L1", e.L1], ["L2", e.L2], ["L3", e.L3]],
-      }];
+      return [{ shape: ENERGY_EXPORT, values: [e.total, e.L1, e.L2, e.L3] }];
     }
     case "Power.Active.Import":
     case "Power.Active.Export": {
       const p = pm.powerW;
       if (p === undefined) return [];
-      return flow("W", measurand === "Power.Active.Import", [p.total, p.L1, p.L2, p.L3]);
+      return flow(POWER, measurand === "Power.Active.Import", [p.total, p.L1, p.L2, p.L3]);
     }
     case "Power.Reactive.Import":
     case "Power.Reactive.Export": {
       const q = pm.var;
       if (q === undefined) return [];
       const values = [q.total, q.VARphA, q.VARphB, q.VARphC];
-      return flow("var", measurand === "Power.Reactive.Import", values);
+      return flow(REACTIVE, measurand === "Power.Reactive.Import", values);
     }
     case "Voltage": {
       const v = pm.voltageV;
       if (v === undefined) return [];
-      return [{
-        unit: "V",
-        location: "Outlet",
-        readings: [[undefined, v.DC], ["L1", v.L1], ["L2", v.L2], ["L3", v.L3]],
-      }];
+      return [{ shape: VOLTAGE, values: [v.DC, v.L1, v.L2, v.L3] }];
     }
     case "Current.Import": {
       const c = pm.currentA;
       if (c === undefined) return [];
-      return [{
-        unit: "A",
-        location: "Outlet",
-        readings: [[undefined, c.DC], ["L1", c.L1], ["L2", c.L2], ["L3", c.L3], ["N", c.N]],
-      }];
+      return [{ shape: CURRENT, values: [c.DC, c.L1, c.L2, c.L3, c.N] }];
     }
     case "Frequency": {
       const f = pm.frequencyHz;
       if (f === undefined) return [];
-      return [{ readings: [["L1", f.L1], ["L2", f.L2], ["L3", f.L3]] }];
+      return [{ shape: FREQUENCY, values: [f.L1, f.L2, f.L3] }];
     }
     case "Current.Offered":
-      return [{ unit: "A", location: "Outlet", readings: [[undefined, offered?.currentA]] }];
+      return [{ shape: CURRENT_OFFERED, values: [offered?.currentA] }];
     case "Power.Offered":
-      return [{ unit: "W", location: "Outlet", readings: [[undefined, offered?.powerW]] }];
+      return [{ shape: POWER_OFFERED, values: [offered?.powerW] }];
     case "SoC":
       return located(m.socPercent, "Percent", "EV");
     case "Temperature":
@@ -687,6 +703,140 @@ function sources(
     default:
       return [];
   }
+}
+
+/** What a list of configured items selects, by measurand in the order of first appearance. */
+type Selection = ReadonlyMap<Measurand, "all" | ReadonlySet<Phase>>;
+
+/** Selections by list (the lists of the configuration are parsed once and kept). */
+const selections = new WeakMap<readonly string[], Selection>();
+
+function selectionOf(measurands: readonly string[]): Selection {
+  let selected = selections.get(measurands);
+  if (selected !== undefined) return selected;
+  // Every reading ("all") or the listed phases ("total" is never selected alone: a bare
+  // measurand means all readings).
+  const map = new Map<Measurand, "all" | Set<Phase>>();
+  for (const item of measurands) {
+    const parsed = parseMeasurandItem(item);
+    if (parsed === undefined) continue;
+    const { measurand, phase } = parsed;
+    const current = map.get(measurand);
+    if (phase === undefined) map.set(measurand, "all");
+    else if (current === undefined) map.set(measurand, new Set([phase]));
+    else if (current !== "all") current.add(phase);
+  }
+  selections.set(measurands, selected = map);
+  return selected;
+}
+
+function sampledValue(
+  value: string,
+  context: ReadingContext,
+  measurand: Measurand,
+  phase: Phase | undefined,
+  shape: Shape,
+): SampledValue {
+  const sv: SampledValue = { value, context, format: "Raw" };
+  sv.measurand = measurand;
+  if (phase !== undefined) sv.phase = phase;
+  if (shape.location !== undefined) sv.location = shape.location;
+  if (shape.unit !== undefined) sv.unit = shape.unit;
+  return sv;
+}
+
+/** `{"value":"` : every sampled value built here starts so. */
+const VALUE_OPEN = '{"value":"';
+
+/** The JSON text after each value of `shape` (from its closing quote), by context and measurand. */
+const tails = new Map<Shape, Map<ReadingContext, Map<Measurand, readonly string[]>>>();
+
+function tailsOf(shape: Shape, measurand: Measurand, context: ReadingContext): readonly string[] {
+  let byContext = tails.get(shape);
+  if (byContext === undefined) tails.set(shape, byContext = new Map());
+  let byMeasurand = byContext.get(context);
+  if (byMeasurand === undefined) byContext.set(context, byMeasurand = new Map());
+  let texts = byMeasurand.get(measurand);
+  if (texts === undefined) {
+    // The text of the sampled value with an empty value, less `{"value":"`: exactly what
+    // JSON.stringify writes after any value that needs no escaping.
+    texts = shape.phases.map((phase) =>
+      JSON.stringify(sampledValue("", context, measurand, phase, shape)).slice(VALUE_OPEN.length)
+    );
+    byMeasurand.set(measurand, texts);
+  }
+  return texts;
+}
+
+/**
+ * The meter values built last, with the JSON text of each of their sampled values: a meter value
+ * is mostly encoded right after it is built (a sample goes out in the same step), so a few
+ * suffice. Found by identity. Like all state, a meter value is never changed in place; one whose
+ * list of sampled values was replaced or grown since is encoded anew.
+ */
+const RECENT = 16;
+const recentValues: (MeterValue | undefined)[] = new Array(RECENT).fill(undefined);
+const recentTexts: (readonly string[])[] = new Array(RECENT).fill([]);
+const recentArrays: (readonly SampledValue[] | undefined)[] = new Array(RECENT).fill(undefined);
+const recentLengths: number[] = new Array(RECENT).fill(0);
+let recentNext = 0;
+
+function remember(meterValue: MeterValue, texts: readonly string[]): void {
+  recentValues[recentNext] = meterValue;
+  recentTexts[recentNext] = texts;
+  recentArrays[recentNext] = meterValue.sampledValue;
+  recentLengths[recentNext] = meterValue.sampledValue.length;
+  recentNext = (recentNext + 1) % RECENT;
+}
+
+/**
+ * `JSON.stringify(meterValue)`, without encoding a meter value of {@linkcode buildMeterValue}
+ * again: its text was written while it was built (the periodic samples are most of what a
+ * charge point sends). A meter value changed since it was built is encoded anew.
+ *
+ * @example
+ * ```ts
+ * import { buildMeterValue, meterValueJson } from "./meter_values.ts";
+ * const mv = buildMeterValue(
+ *   { powerMeter: { timestamp: "2026-01-01T00:00:00.000Z", energyWhImport: { total: 15 } } },
+ *   ["Energy.Active.Import.Register"],
+ *   "Sample.Periodic",
+ * )!;
+ * console.log(meterValueJson(mv) === JSON.stringify(mv)); // true
+ * ```
+ */
+export function meterValueJson(meterValue: MeterValue): string {
+  const i = recentValues.indexOf(meterValue);
+  const values = meterValue.sampledValue;
+  if (i < 0 || recentArrays[i] !== values || recentLengths[i] !== values.length) {
+    return JSON.stringify(meterValue);
+  }
+  const texts = recentTexts[i].join(",");
+  return `{"timestamp":${JSON.stringify(meterValue.timestamp)},"sampledValue":[${texts}]}`;
+}
+
+/**
+ * `JSON.stringify(payload)` for a MeterValues (or StopTransaction) payload, writing its meter
+ * values with {@linkcode meterValueJson}; every other field is encoded by `JSON.stringify`.
+ *
+ * @example
+ * ```ts
+ * import { meterValuesPayloadJson } from "./meter_values.ts";
+ * const payload = { connectorId: 1, meterValue: [{ timestamp: "2026-01-01T00:00:00.000Z", sampledValue: [{ value: "1.00" }] }] };
+ * console.log(meterValuesPayloadJson(payload) === JSON.stringify(payload)); // true
+ * ```
+ */
+export function meterValuesPayloadJson(payload: Readonly<Record<string, unknown>>): string {
+  let out = "";
+  for (const key of Object.keys(payload)) {
+    const value = payload[key];
+    if (value === undefined) continue; // as JSON.stringify
+    const text = (key === "meterValue" || key === "transactionData") && Array.isArray(value)
+      ? `[${value.map(meterValueJson).join(",")}]`
+      : JSON.stringify(value);
+    out += `${out === "" ? "" : ","}${JSON.stringify(key)}:${text}`;
+  }
+  return `{${out}}`;
 }
 
 /**
@@ -725,33 +875,27 @@ export function buildMeterValue(
   offered?: { currentA?: number; powerW?: number },
   timestampOverride?: string,
 ): MeterValue | undefined {
-  // What is selected, by measurand in the order of first appearance: every reading ("all") or
-  // the listed phases ("total" is never selected alone: a bare measurand means all readings).
-  const selected = new Map<Measurand, "all" | Set<Phase>>();
-  for (const item of measurands) {
-    const parsed = parseMeasurandItem(item);
-    if (parsed === undefined) continue;
-    const { measurand, phase } = parsed;
-    const current = selected.get(measurand);
-    if (phase === undefined) selected.set(measurand, "all");
-    else if (current === undefined) selected.set(measurand, new Set([phase]));
-    else if (current !== "all") current.add(phase);
-  }
-  const sampledValue: SampledValue[] = [];
-  for (const [name, phases] of selected) {
-    for (const source of sources(name, measurement, offered)) {
-      for (const [phase, value] of source.readings) {
-        if (value === undefined || !Number.isFinite(value)) continue;
+  const values: SampledValue[] = [];
+  const texts: string[] = [];
+  for (const [name, phases] of selectionOf(measurands)) {
+    for (const { shape, values: readings } of sources(name, measurement, offered)) {
+      let tail: readonly string[] | undefined;
+      for (let i = 0; i < readings.length; i++) {
+        const reading = readings[i];
+        const phase = shape.phases[i];
+        if (reading === undefined || !Number.isFinite(reading)) continue;
         if (phases !== "all" && (phase === undefined || !phases.has(phase))) continue;
-        const sv: SampledValue = { value: formatReading(value), context, format: "Raw" };
-        sv.measurand = name;
-        if (phase !== undefined) sv.phase = phase;
-        if (source.location !== undefined) sv.location = source.location;
-        if (source.unit !== undefined) sv.unit = source.unit;
-        sampledValue.push(sv);
+        // Digits, sign, point (or an exponent): JSON text without escaping.
+        const value = formatReading(reading);
+        values.push(sampledValue(value, context, name, phase, shape));
+        tail ??= tailsOf(shape, name, context);
+        texts.push(VALUE_OPEN + value + tail[i]);
       }
     }
   }
-  if (sampledValue.length === 0) return undefined;
-  return { timestamp: timestampOverride ?? measurement.powerMeter.timestamp, sampledValue };
+  if (values.length === 0) return undefined;
+  const timestamp = timestampOverride ?? measurement.powerMeter.timestamp;
+  const meterValue: MeterValue = { timestamp, sampledValue: values };
+  remember(meterValue, texts);
+  return meterValue;
 }

@@ -79,6 +79,7 @@ import type { ConnectorState } from "./state.ts";
 import type { MeasurementData } from "../events/measurement.ts";
 import { intKey } from "./configuration.ts";
 import { sendTransactional } from "./outbox.ts";
+import { formatIso, parseIso } from "./iso_time.ts";
 import {
   buildMeterValue,
   type MeterValue,
@@ -241,7 +242,7 @@ function offeredOf(c: ConnectorState): { currentA?: number; powerW?: number } {
 }
 
 function isoAt(ms: number): string {
-  return new Date(ms).toISOString();
+  return formatIso(ms);
 }
 
 /**
@@ -372,7 +373,7 @@ export function sampleFired(d: Draft, connectorId: number, due: number): void {
  * ```
  */
 export function isStale(measurement: MeasurementData, since: number): boolean {
-  return Date.parse(measurement.powerMeter.timestamp) < since;
+  return parseIso(measurement.powerMeter.timestamp) < since;
 }
 
 /**

@@ -28,7 +28,8 @@
 import type { Draft } from "./draft.ts";
 import type { OutgoingCall } from "./state.ts";
 import { intKey } from "./configuration.ts";
-import { encodeCall } from "./rpc_frame.ts";
+import { encodeCall, encodeCallJson } from "./rpc_frame.ts";
+import { meterValuesPayloadJson } from "./meter_values.ts";
 import type { ActionName } from "./ocpp/actions.ts";
 import { Queue } from "./persistent_queue.ts";
 import { raiseSecurityEvent } from "./connector_reducer.ts";
@@ -241,7 +242,14 @@ function payloadToSend(d: Draft, call: OutgoingCall): Readonly<Record<string, un
 }
 
 function transmit(d: Draft, call: OutgoingCall): void {
-  if (d.encode) d.effects.frames.push(encodeCall(call.id, call.action, payloadToSend(d, call)));
+  if (d.encode) {
+    const payload = payloadToSend(d, call);
+    d.effects.frames.push(
+      call.action === "MeterValues" || call.action === "StopTransaction"
+        ? encodeCallJson(call.id, call.action, meterValuesPayloadJson(payload))
+        : encodeCall(call.id, call.action, payload),
+    );
+  }
   d.set({ inFlight: { ...call, attempts: call.attempts + 1 } });
   d.setTimer(TIMER_CALL_TIMEOUT, d.now + d.state.responseTimeoutMs);
 }

@@ -718,6 +718,19 @@ export function encodeCall(id: string, action: string, payload: object): string 
 }
 
 /**
+ * Encodes a CALL whose payload is already JSON text: the same text as
+ * {@linkcode encodeCall} when `payloadJson` is `JSON.stringify(payload)`.
+ *
+ * @example
+ * ```ts
+ * encodeCallJson("1", "Heartbeat", "{}"); // '[2,"1","Heartbeat",{}]'
+ * ```
+ */
+export function encodeCallJson(id: string, action: string, payloadJson: string): string {
+  return `[${MESSAGE_TYPE.CALL},${JSON.stringify(id)},${JSON.stringify(action)},${payloadJson}]`;
+}
+
+/**
  * Encodes a CALLRESULT: exactly `JSON.stringify([3, id, payload])`.
  *
  * @example

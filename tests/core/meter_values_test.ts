@@ -1,5 +1,6 @@
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import { Ajv } from "ajv";
+import fc from "fast-check";
 import ocpp16Schemas from "ocpp-rpc/lib/schemas/ocpp1_6.json" with { type: "json" };
 import {
   buildMeterValue,
@@ -8,6 +9,8 @@ import {
   LOCATIONS,
   MEASURANDS,
   type MeterValue,
+  meterValueJson,
+  meterValuesPayloadJson,
   parseMeasurandList,
   READING_CONTEXTS,
   type SampledValue,
@@ -511,4 +514,92 @@ Deno.test("every built value validates against the official OCPP 1.6 MeterValues
     const request = { connectorId: 1, transactionId: 7, meterValue: [mv] };
     ok(validate(request), JSON.stringify(validate.errors));
   }
+});
+
+Deno.test("meterValueJson/meterValuesPayloadJson: exactly JSON.stringify, fast path or not", () => {
+  const reading = fc.oneof(
+    fc.double({ noNaN: false }),
+    fc.integer({ min: -1e6, max: 1e9 }),
+    fc.constant(undefined),
+  );
+  const phases = fc.record({ total: reading, L1: reading, L2: reading, L3: reading });
+  const located = fc.record({
+    value: fc.double({ noNaN: true, noDefaultInfinity: true }),
+    location: fc.option(fc.constantFrom("EV", "inlet", "Cable", "weird"), { nil: undefined }),
+  });
+  const measurement = fc.record({
+    energy: phases,
+    power: fc.option(phases, { nil: undefined }),
+    current: fc.option(phases, { nil: undefined }),
+    soc: fc.option(located, { nil: undefined }),
+    temperatures: fc.array(located, { maxLength: 3 }),
+  });
+  const item = fc.constantFrom(
+    ...MEASURANDS,
+    "Current.Import.L2",
+    "Voltage.L1",
+    "Power.Active.Import.L3",
+    "Nonsense",
+  );
+  fc.assert(
+    fc.property(
+      measurement,
+      fc.array(item, { maxLength: 8 }),
+      fc.constantFrom(...READING_CONTEXTS),
+      fc.option(fc.string({ maxLength: 30 }), { nil: undefined }),
+      fc.integer({ min: 0, max: 20 }),
+      (m, items, context, timestamp, builtSince) => {
+        const drop = (r: Record<string, number | undefined>) =>
+          Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined));
+        const mv = buildMeterValue(
+          {
+            powerMeter: {
+              timestamp: TS,
+              energyWhImport: { total: 0, ...drop(m.energy) },
+              ...(m.power === undefined ? {} : { powerW: drop(m.power) }),
+              ...(m.current === undefined ? {} : { currentA: drop(m.current) }),
+            },
+            ...(m.soc === undefined ? {} : { socPercent: m.soc }),
+            temperatureC: m.temperatures,
+          } as MeasurementData,
+          items,
+          context,
+          { currentA: 16 },
+          timestamp,
+        );
+        if (mv === undefined) return;
+        // Older meter values fall out of the recent ones: then JSON.stringify does it.
+        for (let i = 0; i < builtSince; i++) buildMeterValue(data(), ["SoC", "Voltage"], context);
+        strictEqual(meterValueJson(mv), JSON.stringify(mv));
+        for (
+          const payload of [
+            { connectorId: 1, meterValue: [mv] },
+            { connectorId: 2, transactionId: 7, meterValue: [mv, mv] },
+            { transactionId: undefined, connectorId: 0, meterValue: [mv], extra: 'a"b' },
+            {
+              transactionId: 3,
+              meterStop: 5,
+              timestamp: TS,
+              reason: "Local",
+              transactionData: [mv],
+            },
+          ]
+        ) {
+          strictEqual(meterValuesPayloadJson(payload), JSON.stringify(payload));
+        }
+      },
+    ),
+    { numRuns: 3_000 },
+  );
+});
+
+Deno.test("meterValueJson: a meter value whose sampled values were replaced is encoded anew", () => {
+  const m = data({ powerMeter: { energyWhImport: { total: 1, L1: 1 } } });
+  const mv = buildMeterValue(m, ["Energy.Active.Import.Register"], "Sample.Periodic")!;
+  const grown: MeterValue = mv;
+  grown.sampledValue.push({ value: "9.00" });
+  strictEqual(meterValueJson(grown), JSON.stringify(grown));
+  const other = buildMeterValue(m, ["Energy.Active.Import.Register"], "Sample.Clock")!;
+  other.sampledValue = [{ value: "1.00", unit: "kWh" }, { value: "2.00" }];
+  strictEqual(meterValueJson(other), JSON.stringify(other));
 });
