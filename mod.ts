@@ -89,7 +89,7 @@ export {
   type ListenerError,
   type SubscribeOptions,
 } from "./core/event_log.ts";
-export type { EventStore } from "./core/event_store.ts";
+export type { AppendOptions, EventStore } from "./core/event_store.ts";
 export { MemoryEventStore } from "./core/memory_event_store.ts";
 export { SqliteEventStore, type SqliteEventStoreOptions } from "./core/sqlite_event_store.ts";
 export {

@@ -24,7 +24,7 @@ import { redactFrame, redactUrl } from "./secrets.ts";
 import { type ChargePointStatus, reportedStatus } from "./connector_fsm.ts";
 import { InvalidArgumentError, StateError, StorageError } from "./errors.ts";
 import { EventLog } from "./event_log.ts";
-import type { EventStore } from "./event_store.ts";
+import type { AppendOptions, EventStore } from "./event_store.ts";
 import { type Logger, LogRing, silentLogger } from "./logger.ts";
 import type { EventOutcome, Plugin, PluginContext } from "./plugin.ts";
 import { SqliteEventStore } from "./sqlite_event_store.ts";
@@ -32,6 +32,7 @@ import { initialState, type State } from "./state.ts";
 import { evolve, step, type StepResult } from "./step.ts";
 import type { Effects } from "./draft.ts";
 import { type Transport, type TransportConnection, webSocketTransport } from "./transport.ts";
+import { isAnswerText } from "./rpc_frame.ts";
 import type { CertificateStore } from "./certificate_store.ts";
 import { FileCertificateStore } from "./certificate_store.ts";
 import { ConnectionSecurity } from "./security/connection_security.ts";
@@ -1016,10 +1017,10 @@ export class ChargePoint {
    * Appends an event (after the events the store refused earlier, in order). Any failure of the
    * store is a `StorageError`; nothing of `type` is stored or folded then.
    */
-  #append(type: string, data: unknown): RecordedEvent {
+  #append(type: string, data: unknown, options?: AppendOptions): RecordedEvent {
     try {
       if (this.#unrecorded.length > 0) this.#recordUnrecorded();
-      const recorded = this.#log.append(type, data);
+      const recorded = this.#log.append(type, data, options);
       this.#storageFull = false;
       return recorded;
     } catch (error) {
@@ -1164,10 +1165,10 @@ export class ChargePoint {
     }
   }
 
-  #safeAppend(type: string, data: unknown): void {
+  #safeAppend(type: string, data: unknown, options?: AppendOptions): void {
     if (this.#stopped) return;
     try {
-      this.#append(type, data);
+      this.#append(type, data, options);
     } catch (error) {
       this.#logger.error(`event ${type} could not be stored`, { error });
       this.#storageFault(type, data);
@@ -1305,13 +1306,17 @@ export class ChargePoint {
 
   /**
    * Appends a received frame. A secret it carries (ChangeConfiguration of AuthorizationKey) is
-   * masked in the logged text and kept in memory while the fold decides (see secrets.ts).
+   * masked in the logged text and kept in memory while the fold decides (see secrets.ts). An
+   * answer to one of our CALLs defers its sync to the next append: lost to a power loss, it is
+   * as if the power had gone just before it arrived (ARCHITECTURE.md, Durability).
    */
   #receiveFrame(text: string): void {
     const redacted = redactFrame(text);
     this.#pendingSecret = redacted.secret?.value;
     try {
-      this.#safeAppend("FrameReceived", { text: redacted.text });
+      this.#safeAppend("FrameReceived", { text: redacted.text }, {
+        deferSync: isAnswerText(text),
+      });
     } finally {
       this.#pendingSecret = undefined;
     }

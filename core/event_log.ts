@@ -6,7 +6,8 @@
 import type { RecordedEvent } from "../events/envelope.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { monotonicFactory } from "./deps.ts";
-import type { EventStore } from "./event_store.ts";
+import type { AppendOptions, EventStore } from "./event_store.ts";
+import { formatIso } from "./iso_time.ts";
 
 /**
  * A subscriber of an {@linkcode EventLog}: called once per appended event, synchronously.
@@ -161,6 +162,7 @@ export class EventLog {
   /**
    * Appends an event of `type` with `data` (a JSON value) and returns it once stored; then
    * publishes it (see the class documentation for the order when called from a listener).
+   * `options` go to the store ({@linkcode AppendOptions.deferSync}).
    * Throws what the store throws (a `StorageError`), having published nothing, and a `TypeError`
    * when `data` is `undefined`.
    *
@@ -173,12 +175,12 @@ export class EventLog {
    * console.log(event.seq, event.id.length); // 1 26
    * ```
    */
-  append(type: string, data: unknown): RecordedEvent {
+  append(type: string, data: unknown, options?: AppendOptions): RecordedEvent {
     if (data === undefined) throw new TypeError(`event ${type}: data must be a JSON value`);
     const now = this.#clock.now();
     if (now !== this.#atTime) {
       // Formatting is the costliest step of an append: reuse it within the same millisecond.
-      this.#at = new Date(now).toISOString();
+      this.#at = formatIso(now);
       this.#atTime = now;
     }
     const event: RecordedEvent = {
@@ -188,7 +190,7 @@ export class EventLog {
       type,
       data,
     };
-    this.#store.append(event);
+    this.#store.append(event, options);
     if (this.#publishing) {
       this.#pending.push(event);
     } else {

@@ -731,6 +731,21 @@ export function encodeCallJson(id: string, action: string, payloadJson: string):
 }
 
 /**
+ * Whether `text` looks like a CALLRESULT or CALLERROR (message type 3 or 4), without parsing it:
+ * the answer to a CALL, if it is well formed.
+ *
+ * @example
+ * ```ts
+ * isAnswerText('[3,"1",{}]'); // true
+ * isAnswerText(' [ 4 ,"1","NotImplemented","",{}]'); // true
+ * isAnswerText('[2,"1","Reset",{"type":"Hard"}]'); // false
+ * ```
+ */
+export function isAnswerText(text: string): boolean {
+  return /^\s*\[\s*[34]\s*,/.test(text);
+}
+
+/**
  * Encodes a CALLRESULT: exactly `JSON.stringify([3, id, payload])`.
  *
  * @example

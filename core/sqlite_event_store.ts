@@ -7,7 +7,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import type { RecordedEvent } from "../events/envelope.ts";
-import type { EventStore } from "./event_store.ts";
+import type { AppendOptions, EventStore } from "./event_store.ts";
 import { StorageError } from "./errors.ts";
 
 /** The version of the table layout this code writes and reads. */
@@ -31,7 +31,8 @@ export interface SqliteEventStoreOptions {
    * every append: an appended event survives a power loss or an OS crash. `"NORMAL"` syncs only
    * at checkpoints: an appended event survives a crash or kill of the process, but the last
    * events before a power loss may be lost (the file stays consistent). NORMAL appends are
-   * several times faster.
+   * several times faster. With FULL, an append with `deferSync` is written as with NORMAL and
+   * synced by the next append without it (the WAL is synced as a whole).
    */
   readonly synchronous?: "FULL" | "NORMAL";
   /**
@@ -86,6 +87,10 @@ export class SqliteEventStore implements EventStore {
   #db: DatabaseSync;
   #insert: StatementSync;
   #select: StatementSync;
+  /** Configured FULL: appends sync, except those that defer it. */
+  #full: boolean;
+  /** Whether `PRAGMA synchronous` is FULL now (it is NORMAL after a deferred append). */
+  #syncing: boolean;
   #lastSeq: number;
   #closed = false;
   #readOnly: boolean;
@@ -119,6 +124,7 @@ export class SqliteEventStore implements EventStore {
     }
     this.#path = path;
     this.#readOnly = options.readOnly ?? false;
+    this.#full = this.#syncing = synchronous === "FULL";
     if (!this.#readOnly && path !== ":memory:" && path !== "") {
       try {
         mkdirSync(dirname(path), { recursive: true });
@@ -193,7 +199,8 @@ export class SqliteEventStore implements EventStore {
    * Inserts `event` as one row. Throws a `StorageError` and stores nothing when the store is
    * closed or SQLite fails (`STORAGE_WRITE_FAILED`, the SQLite error as `cause`), when `data` is
    * not JSON-serialisable (`STORAGE_WRITE_FAILED`) or when `event.seq !== lastSeq() + 1`
-   * (`STORAGE_CONFLICT`).
+   * (`STORAGE_CONFLICT`). With `deferSync` (and `synchronous: "FULL"`), the row is synced by the
+   * next append without it.
    *
    * @example
    * ```ts
@@ -203,7 +210,7 @@ export class SqliteEventStore implements EventStore {
    * store.close();
    * ```
    */
-  append(event: RecordedEvent): void {
+  append(event: RecordedEvent, options?: AppendOptions): void {
     if (this.#closed) throw closedError("append");
     if (this.#readOnly) {
       throw new StorageError(
@@ -235,6 +242,11 @@ export class SqliteEventStore implements EventStore {
       );
     }
     try {
+      const sync = this.#full && options?.deferSync !== true;
+      if (sync !== this.#syncing) {
+        this.#db.exec(`PRAGMA synchronous = ${sync ? "FULL" : "NORMAL"}`);
+        this.#syncing = sync;
+      }
       this.#insert.run(event.seq, event.id, event.at, event.type, data);
     } catch (error) {
       const conflict = errcode(error) === SQLITE_CONSTRAINT_PRIMARYKEY;

@@ -285,7 +285,7 @@ interface ChildRun {
  */
 async function runAndKill(
   path: string,
-  synchronous: "FULL" | "NORMAL",
+  synchronous: "FULL" | "NORMAL" | "DEFER",
   killAfter: number,
 ): Promise<ChildRun> {
   const child = new Deno.Command(Deno.execPath(), {
@@ -319,13 +319,13 @@ async function runAndKill(
   return { started, reported, signal: status.signal, stderr: await stderr };
 }
 
-Deno.test("SqliteEventStore: no reported event is lost when the writer is killed (SIGKILL)", async () => {
+Deno.test("SqliteEventStore: no reported event is lost when the writer is killed (SIGKILL), deferred syncs included", async () => {
   await withTempDir(async (dir) => {
     const path = `${dir}/crash.db`;
     let previous = 0;
     const history: string[] = [];
-    for (let round = 0; round < 5; round++) {
-      const synchronous = round % 2 === 0 ? "FULL" : "NORMAL";
+    for (let round = 0; round < 6; round++) {
+      const synchronous = (["FULL", "NORMAL", "DEFER"] as const)[round % 3];
       const killAfter = 200 + Math.floor(Math.random() * 2_000);
       const run = await runAndKill(path, synchronous, killAfter);
       history.push(`${synchronous} kill after ${killAfter}: ${JSON.stringify(run)}`);
