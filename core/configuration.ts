@@ -81,7 +81,16 @@ export function intKey(
   fallback: number,
 ): number {
   const raw = config[key];
-  if (raw === undefined || !/^\s*\d+\s*$/.test(raw)) return fallback;
+  if (raw === undefined) return fallback;
+  // Plain digits (what the charge point itself writes), read without a regular expression.
+  let value = 0;
+  for (let i = 0; i < raw.length && i < 15; i++) {
+    const digit = raw.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) break;
+    value = value * 10 + digit;
+    if (i === raw.length - 1) return value;
+  }
+  if (!/^\s*\d+\s*$/.test(raw)) return fallback;
   return Number.parseInt(raw, 10);
 }
 

@@ -557,6 +557,8 @@ export function validateMeasurandKey(
  * ```
  */
 export function formatReading(value: number): string {
+  // A safe integer's digits are exact: what toFixed writes before ".00" (and -0 gives "0").
+  if (Number.isSafeInteger(value)) return `${value}.00`;
   const s = value.toFixed(2);
   return s === "-0.00" ? "0.00" : s;
 }
@@ -737,12 +739,26 @@ function sampledValue(
   phase: Phase | undefined,
   shape: Shape,
 ): SampledValue {
-  const sv: SampledValue = { value, context, format: "Raw" };
-  sv.measurand = measurand;
-  if (phase !== undefined) sv.phase = phase;
-  if (shape.location !== undefined) sv.location = shape.location;
-  if (shape.unit !== undefined) sv.unit = shape.unit;
-  return sv;
+  // One literal per set of keys (always in this order): each is built in one allocation.
+  const { location, unit } = shape;
+  if (phase === undefined) {
+    if (location === undefined) {
+      return unit === undefined
+        ? { value, context, format: "Raw", measurand }
+        : { value, context, format: "Raw", measurand, unit };
+    }
+    return unit === undefined
+      ? { value, context, format: "Raw", measurand, location }
+      : { value, context, format: "Raw", measurand, location, unit };
+  }
+  if (location === undefined) {
+    return unit === undefined
+      ? { value, context, format: "Raw", measurand, phase }
+      : { value, context, format: "Raw", measurand, phase, unit };
+  }
+  return unit === undefined
+    ? { value, context, format: "Raw", measurand, phase, location }
+    : { value, context, format: "Raw", measurand, phase, location, unit };
 }
 
 /** `{"value":"` : every sampled value built here starts so. */

@@ -110,6 +110,22 @@ Deno.test("formatReading: two decimals like libocpp double_to_string", () => {
   strictEqual(formatReading(-7200.4), "-7200.40");
   strictEqual(formatReading(-0.001), "0.00");
   strictEqual(formatReading(123456789.987), "123456789.99");
+  strictEqual(formatReading(-0), "0.00");
+  strictEqual(formatReading(2 ** 60), "1152921504606846976.00"); // toFixed's exact digits
+});
+
+Deno.test("formatReading: toFixed(2) (with -0.00 as 0.00) for any number", () => {
+  const exact = (v: number) => {
+    const s = v.toFixed(2);
+    return s === "-0.00" ? "0.00" : s;
+  };
+  fc.assert(
+    fc.property(
+      fc.oneof(fc.integer(), fc.maxSafeInteger(), fc.double({ noNaN: true }), fc.constant(2 ** 53)),
+      (v) => strictEqual(formatReading(v), exact(v)),
+    ),
+    { numRuns: 10_000 },
+  );
 });
 
 Deno.test("timestamp: the power meter's, or the override; context and format on every value", () => {
