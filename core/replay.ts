@@ -55,7 +55,7 @@ export interface ReplayOptions {
  */
 export function replay(store: EventStore, options: ReplayOptions = {}): ReplayResult {
   let state = initialState();
-  const frames: string[] = [];
+  const frames = new FrameList();
   let events = 0;
   for (const recorded of store.read(1)) {
     let event: ChargePointEvent;
@@ -76,11 +76,53 @@ export function replay(store: EventStore, options: ReplayOptions = {}): ReplayRe
     const r = step(state, event);
     state = r.state;
     const sent = r.effects.frames;
-    for (let i = 0; i < sent.length; i++) frames.push(sent[i]);
+    for (let i = 0; i < sent.length; i++) frames.add(sent[i]);
     events++;
     options.onEvent?.(recorded, state, sent);
   }
   const connectors: Record<number, ChargePointStatus> = {};
   for (const c of state.connectors) connectors[c.id] = reportedStatus(c.stored, c.errors);
-  return { connectors, frames, state, events };
+  return { connectors, frames: frames.done(), state, events };
+}
+
+/** Characters of frame text joined into one string (see {@linkcode FrameList}). */
+const BATCH_CHARS = 64 * 1024;
+
+/**
+ * The frames of a replay, kept as slices of larger strings. A replay makes a frame every few
+ * events (a periodic MeterValues frame is 2 KB), and so many strings that outlive the young
+ * generation cost the garbage collector about as much as the fold itself: each is copied when
+ * it survives. Joined in batches of about 64 KiB, the text is copied once and each frame is a
+ * slice of its batch (in V8, a small string that points into it). The frames are the same
+ * strings; one kept alone keeps its batch in memory.
+ */
+class FrameList {
+  readonly #frames: string[] = [];
+  #batch: string[] = [];
+  #chars = 0;
+
+  add(frame: string): void {
+    this.#batch.push(frame);
+    this.#chars += frame.length;
+    if (this.#chars >= BATCH_CHARS) this.#flush();
+  }
+
+  done(): string[] {
+    this.#flush();
+    return this.#frames;
+  }
+
+  #flush(): void {
+    const batch = this.#batch;
+    if (batch.length === 0) return;
+    const text = batch.join("");
+    let at = 0;
+    for (let i = 0; i < batch.length; i++) {
+      const end = at + batch[i].length;
+      this.#frames.push(text.slice(at, end));
+      at = end;
+    }
+    this.#batch = [];
+    this.#chars = 0;
+  }
 }

@@ -24,6 +24,8 @@ Deno.test("bench --quick completes and reports numbers for every part", async ()
   assert.ok(report.log.events >= 3_000, `log has ${report.log.events} events`);
   finite("replay rate", report.replay.replayRate);
   finite("fold rate", report.replay.foldRate);
+  finite("field-rate replay rate", report.fieldReplayRate);
+  finite("replay rate in a process of its own", report.denseReplayRate);
   finite("replay from SQLite rate", report.startup.sqliteReplayRate);
   finite("evolve rate", report.startup.evolveRate);
   finite("start() on the SQLite log, ms", report.startup.startMs);

@@ -1,7 +1,8 @@
 /**
  * Builds a realistic event log for the replay benchmark by running a real `ChargePoint` through
  * simulated days: charging sessions on 2 connectors (plug-in, transaction, a meter reading every
- * 2 s, periodic MeterValues every 10 s, EV/EVSE pauses, occasional errors, stop, unplug),
+ * 2 s, periodic MeterValues of 15 values every 10 s, EV/EVSE pauses, occasional errors, stop,
+ * unplug; both intervals can be set),
  * heartbeats, callbacks, a few connection drops with reconnects and central-system requests. The
  * clock and the transport are simulated (no network, no waiting): the central system answers every
  * CALL on the next microtask, timers fire in due order as simulated time moves on. Deterministic
@@ -28,6 +29,10 @@ export interface SessionLogOptions {
   readonly seed?: number;
   /** The store to write (default: a new MemoryEventStore). */
   readonly store?: MemoryEventStore;
+  /** Time between two `onMeterValues` of a charging connector, ms (default 2000). */
+  readonly readingIntervalMs?: number;
+  /** `MeterValueSampleInterval`, s (default 10). */
+  readonly sampleIntervalS?: number;
 }
 
 /** A generated log. */
@@ -180,11 +185,12 @@ interface ConnectorSim {
   errorUntil: number;
 }
 
-const TICK_MS = 2000;
-
 /** Runs the simulation until the log holds `targetEvents` events. */
 export async function generateSessionLog(options: SessionLogOptions): Promise<SessionLog> {
   const wall0 = performance.now();
+  const TICK_MS = options.readingIntervalMs ?? 2000;
+  // Per-tick chances of a pause or an error, for the same rates per hour whatever the tick.
+  const perTick = (chanceEvery2s: number) => chanceEvery2s * (TICK_MS / 2000);
   const random = prng(options.seed ?? 1);
   const between = (lo: number, hi: number) => lo + random() * (hi - lo);
   const start = Date.parse("2026-01-05T06:00:00Z");
@@ -199,7 +205,7 @@ export async function generateSessionLog(options: SessionLogOptions): Promise<Se
     clock,
     transport: csms,
     configuration: {
-      MeterValueSampleInterval: "10",
+      MeterValueSampleInterval: String(options.sampleIntervalS ?? 10),
       MeterValuesSampledData:
         "Energy.Active.Import.Register,Power.Active.Import,Current.Import,Voltage,SoC",
     },
@@ -307,7 +313,7 @@ export async function generateSessionLog(options: SessionLogOptions): Promise<Se
           c.powerW = 0;
           c.phase = "finishing";
           c.nextAt = now + between(2_000, 60_000);
-        } else if (c.phase === "charging" && random() < 0.002) {
+        } else if (c.phase === "charging" && random() < perTick(0.002)) {
           if (random() < 0.5) cp.onSuspendChargingEv(c.id);
           else cp.onSuspendChargingEvse(c.id, "load balancing");
           c.phase = "suspended";
@@ -316,7 +322,7 @@ export async function generateSessionLog(options: SessionLogOptions): Promise<Se
           cp.onResumeCharging(c.id);
           c.phase = "charging";
         }
-        if (c.errorUuid === undefined && random() < 0.0003) {
+        if (c.errorUuid === undefined && random() < perTick(0.0003)) {
           c.errorUuid = `err-${c.id}-${sessions}`;
           cp.onError(c.id, {
             uuid: c.errorUuid,
