@@ -170,8 +170,8 @@ export function replayBench(store: EventStore, options: ReplayOptions): ReplayRe
 }
 
 /**
- * `replay()` of `store`'s log in a fresh Deno process (see `replay_child.ts`), events/s: the
- * median of `repetitions` timed runs after a warm-up run. The process holds only the log and
+ * `replay()` of `store`'s log in a fresh Deno process (see `replay_child.ts`), events/s over
+ * `repetitions` timed runs after a warm-up run. The process holds only the log and
  * the result, as a user's replay does: in the benchmark's own process, the garbage collector
  * also walks the benchmark's copies of the log, and the rate varies with what ran before.
  */
@@ -180,6 +180,8 @@ export async function replayRateInChild(store: EventStore, repetitions: number):
   try {
     const path = `${dir}/log.jsonl`;
     await Deno.writeTextFile(path, exportJsonl(store.read(1)));
+    // Nothing of this process's collector left to run beside the child (2 CPUs here).
+    makeGc()?.();
     const child = new URL("./replay_child.ts", import.meta.url).pathname;
     const output = await new Deno.Command(Deno.execPath(), {
       args: ["run", `--allow-read=${dir}`, child, path, String(repetitions)],
@@ -192,7 +194,9 @@ export async function replayRateInChild(store: EventStore, repetitions: number):
       throw new Error(`replay child failed: ${new TextDecoder().decode(output.stderr)}`);
     }
     const result = JSON.parse(text) as { events: number; ms: number[] };
-    return rate(result.events, median(result.ms));
+    // The mean, not the median: every few runs, one also pays for the major collection of the
+    // results before it (about 45 MB each), and the median would fall on either side.
+    return rate(result.events * result.ms.length, result.ms.reduce((a, b) => a + b, 0));
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
