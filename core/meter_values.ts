@@ -806,9 +806,9 @@ function remember(meterValue: MeterValue, texts: readonly string[]): void {
 }
 
 /**
- * `JSON.stringify(meterValue)`, without encoding a meter value of {@linkcode buildMeterValue}
- * again: its text was written while it was built (the periodic samples are most of what a
- * charge point sends). A meter value changed since it was built is encoded anew.
+ * `JSON.stringify(meterValue)`. One of the last 16 meter values {@linkcode buildMeterValue} built
+ * is put together from the texts of its sampled values, written while it was built (the periodic
+ * samples are most of what a charge point sends); any other by `JSON.stringify`.
  *
  * @example
  * ```ts
@@ -831,6 +831,10 @@ export function meterValueJson(meterValue: MeterValue): string {
   return `{"timestamp":${JSON.stringify(meterValue.timestamp)},"sampledValue":[${texts}]}`;
 }
 
+function isObjectArray(value: unknown): value is MeterValue[] {
+  return Array.isArray(value) && value.every((v) => typeof v === "object" && v !== null);
+}
+
 /**
  * `JSON.stringify(payload)` for a MeterValues (or StopTransaction) payload, writing its meter
  * values with {@linkcode meterValueJson}; every other field is encoded by `JSON.stringify`.
@@ -847,7 +851,7 @@ export function meterValuesPayloadJson(payload: Readonly<Record<string, unknown>
   for (const key of Object.keys(payload)) {
     const value = payload[key];
     if (value === undefined) continue; // as JSON.stringify
-    const text = (key === "meterValue" || key === "transactionData") && Array.isArray(value)
+    const text = (key === "meterValue" || key === "transactionData") && isObjectArray(value)
       ? `[${value.map(meterValueJson).join(",")}]`
       : JSON.stringify(value);
     out += `${out === "" ? "" : ","}${JSON.stringify(key)}:${text}`;
@@ -895,7 +899,7 @@ export function buildMeterValue(
   const texts: string[] = [];
   for (const [name, phases] of selectionOf(measurands)) {
     for (const { shape, values: readings } of sources(name, measurement, offered)) {
-      let tail: readonly string[] | undefined;
+      let shapeTails: readonly string[] | undefined;
       for (let i = 0; i < readings.length; i++) {
         const reading = readings[i];
         const phase = shape.phases[i];
@@ -904,8 +908,8 @@ export function buildMeterValue(
         // Digits, sign, point (or an exponent): JSON text without escaping.
         const value = formatReading(reading);
         values.push(sampledValue(value, context, name, phase, shape));
-        tail ??= tailsOf(shape, name, context);
-        texts.push(VALUE_OPEN + value + tail[i]);
+        shapeTails ??= tailsOf(shape, name, context);
+        texts.push(VALUE_OPEN + value + shapeTails[i]);
       }
     }
   }

@@ -599,6 +599,8 @@ Deno.test("meterValueJson/meterValuesPayloadJson: exactly JSON.stringify, fast p
               reason: "Local",
               transactionData: [mv],
             },
+            { connectorId: 1, meterValue: [mv, undefined, null, 7] },
+            { connectorId: 1, meterValue: "not a list" },
           ]
         ) {
           strictEqual(meterValuesPayloadJson(payload), JSON.stringify(payload));

@@ -8,8 +8,10 @@ import fc from "fast-check";
 import { ACTION_NAMES, type ActionName, ACTIONS } from "../../core/ocpp/actions.ts";
 import {
   encodeCall,
+  encodeCallJson,
   encodeError,
   encodeResult,
+  isAnswerText,
   MAX_ERROR_DESCRIPTION_LENGTH,
   normalizeErrorCode,
   OCPP_ERROR_CODES,
@@ -86,6 +88,36 @@ Deno.test("CALL, CALLRESULT and CALLERROR round-trip through parseFrame", () => 
       details: { hint: 1 },
     });
   }
+});
+
+Deno.test("encodeCallJson: the text of encodeCall when given the payload's JSON", () => {
+  const jsonObject = fc.dictionary(fc.string(), fc.jsonValue()) as fc.Arbitrary<
+    Record<string, unknown>
+  >;
+  fc.assert(
+    fc.property(fc.string({ maxLength: 36 }), fc.string(), jsonObject, (id, action, payload) => {
+      assert.equal(
+        encodeCallJson(id, action, JSON.stringify(payload)),
+        encodeCall(id, action, payload),
+      );
+    }),
+  );
+});
+
+Deno.test("isAnswerText: CALLRESULT and CALLERROR texts, with JSON whitespace; nothing else", () => {
+  for (const text of ['[3,"1",{}]', ' [ 4 ,"1","NotImplemented","",{}]', '\n[\t3,"x",{}]']) {
+    assert.equal(isAnswerText(text), true, text);
+  }
+  for (const text of ['[2,"1","Reset",{}]', '[33,"1",{}]', '"[3,"', "[", "", '{"3":1}', "[3]"]) {
+    assert.equal(isAnswerText(text), false, text);
+  }
+  fc.assert(
+    fc.property(fc.string({ maxLength: 36 }), fc.jsonValue(), (id, payload) => {
+      assert.equal(isAnswerText(encodeResult(id, { payload })), true);
+      assert.equal(isAnswerText(encodeError(id, "InternalError", "x")), true);
+      assert.equal(isAnswerText(encodeCall(id, "Heartbeat", { payload })), false);
+    }),
+  );
 });
 
 Deno.test("round trips hold for arbitrary ids, actions and JSON payloads", () => {
