@@ -12,26 +12,16 @@ import assert from "node:assert/strict";
 import { ScriptedCsms } from "../support/scripted_csms.ts";
 import { assertReplays, makeChargePoint, until } from "../support/harness.ts";
 import { assertAllValid } from "../support/ocpp_schema.ts";
-import type { AppendOptions, EventStore } from "../../core/event_store.ts";
+import type { AppendOptions } from "../../core/event_store.ts";
 import { SqliteEventStore } from "../../core/sqlite_event_store.ts";
 import type { RecordedEvent } from "../../events/envelope.ts";
 
-/** A store that records, for each appended event, whether it deferred its sync. */
-class RecordingStore implements EventStore {
+/** A SQLite store that records, for each appended event, whether it deferred its sync. */
+class RecordingStore extends SqliteEventStore {
   readonly deferred = new Map<number, boolean>();
-  constructor(readonly inner: SqliteEventStore) {}
-  append(event: RecordedEvent, options?: AppendOptions): void {
-    this.inner.append(event, options);
+  override append(event: RecordedEvent, options?: AppendOptions): void {
+    super.append(event, options);
     this.deferred.set(event.seq, options?.deferSync === true);
-  }
-  read(fromSeq?: number): Iterable<RecordedEvent> {
-    return this.inner.read(fromSeq);
-  }
-  lastSeq(): number {
-    return this.inner.lastSeq();
-  }
-  close(): void {
-    this.inner.close();
   }
 }
 
@@ -45,7 +35,7 @@ Deno.test("durability: only answers to the charge point's CALLs defer their sync
   try {
     await using csms = await ScriptedCsms.start();
     csms.respond("DataTransfer", { error: { code: "NotImplemented", description: "no vendor" } });
-    const store = new RecordingStore(new SqliteEventStore(`${dir}/events.db`));
+    const store = new RecordingStore(`${dir}/events.db`);
     const h = makeChargePoint(csms.url, {
       store,
       configuration: { MeterValueSampleInterval: "60" },
