@@ -16,7 +16,10 @@ import { step } from "./step.ts";
 export interface ReplayResult {
   /** Reported status of each connector (0..n) after the last event. */
   readonly connectors: Record<number, ChargePointStatus>;
-  /** Exact text of every OCPP-J frame the charge point sent, in order. */
+  /**
+   * Exact text of every OCPP-J frame the charge point sent, in order (slices of larger strings:
+   * a frame kept alone keeps up to 64 KiB of frame text in memory).
+   */
   readonly frames: string[];
   /** The full state after the last event. */
   readonly state: State;
