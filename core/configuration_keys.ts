@@ -1123,6 +1123,12 @@ export function registryDefaults(): Record<string, string> {
   return out;
 }
 
+/** The registry, its `…MaxLength` limits first (lists are checked against them). */
+const KEYS_LIMITS_FIRST = [
+  ...CONFIGURATION_KEYS.filter((k) => k.name.endsWith("MaxLength")),
+  ...CONFIGURATION_KEYS.filter((k) => !k.name.endsWith("MaxLength")),
+];
+
 /**
  * Checks a configuration given to the `ChargePoint` constructor with the rules ChangeConfiguration
  * applies to every key of the registry: type, range, allowed items, the key's own check, and the
@@ -1151,11 +1157,7 @@ export function checkConfiguration(
   connectors: number,
 ): { readonly key: string; readonly value: string; readonly reason: string } | undefined {
   const config = { ...registryDefaults(), ...canonicalConfiguration(configuration) };
-  const limitsFirst = [
-    ...CONFIGURATION_KEYS.filter((k) => k.name.endsWith("MaxLength")),
-    ...CONFIGURATION_KEYS.filter((k) => !k.name.endsWith("MaxLength")),
-  ];
-  for (const key of limitsFirst) {
+  for (const key of KEYS_LIMITS_FIRST) {
     const value = config[key.name];
     // SupportedFeatureProfiles is narrowed at start (`effectiveFeatureProfiles`, with warnings).
     if (value === undefined || key.name === "SupportedFeatureProfiles") continue;

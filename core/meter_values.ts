@@ -791,17 +791,21 @@ function tailsOf(shape: Shape, measurand: Measurand, context: ReadingContext): r
  * list of sampled values was replaced or grown since is encoded anew.
  */
 const RECENT = 16;
-const recentValues: (MeterValue | undefined)[] = new Array(RECENT).fill(undefined);
-const recentTexts: (readonly string[])[] = new Array(RECENT).fill([]);
-const recentArrays: (readonly SampledValue[] | undefined)[] = new Array(RECENT).fill(undefined);
-const recentLengths: number[] = new Array(RECENT).fill(0);
+
+/** A meter value built here, with what it was built with and the text of each sampled value. */
+interface Built {
+  readonly meterValue: MeterValue;
+  readonly sampledValue: readonly SampledValue[];
+  readonly length: number;
+  readonly texts: readonly string[];
+}
+
+const recent: (Built | undefined)[] = new Array(RECENT).fill(undefined);
 let recentNext = 0;
 
 function remember(meterValue: MeterValue, texts: readonly string[]): void {
-  recentValues[recentNext] = meterValue;
-  recentTexts[recentNext] = texts;
-  recentArrays[recentNext] = meterValue.sampledValue;
-  recentLengths[recentNext] = meterValue.sampledValue.length;
+  const { sampledValue } = meterValue;
+  recent[recentNext] = { meterValue, sampledValue, length: sampledValue.length, texts };
   recentNext = (recentNext + 1) % RECENT;
 }
 
@@ -822,12 +826,13 @@ function remember(meterValue: MeterValue, texts: readonly string[]): void {
  * ```
  */
 export function meterValueJson(meterValue: MeterValue): string {
-  const i = recentValues.indexOf(meterValue);
+  let built: Built | undefined;
+  for (const b of recent) if (b?.meterValue === meterValue) built = b;
   const values = meterValue.sampledValue;
-  if (i < 0 || recentArrays[i] !== values || recentLengths[i] !== values.length) {
+  if (built === undefined || built.sampledValue !== values || built.length !== values.length) {
     return JSON.stringify(meterValue);
   }
-  const texts = recentTexts[i].join(",");
+  const texts = built.texts.join(",");
   return `{"timestamp":${JSON.stringify(meterValue.timestamp)},"sampledValue":[${texts}]}`;
 }
 

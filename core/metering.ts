@@ -241,10 +241,6 @@ function offeredOf(c: ConnectorState): { currentA?: number; powerW?: number } {
   };
 }
 
-function isoAt(ms: number): string {
-  return formatIso(ms);
-}
-
 /**
  * The meter value of a connector now, from its latest measurement, or `undefined` when it has no
  * measurement or none of the measurands. The measurands are those of `MeterValuesAlignedData`
@@ -351,12 +347,12 @@ export function sampleFired(d: Draft, connectorId: number, due: number): void {
   if (isStale(c.measurement, due - interval)) {
     d.note(
       `connector ${connectorId}: latest measurement (${c.measurement.powerMeter.timestamp}) is older than one interval before the sample due at ${
-        isoAt(due)
+        formatIso(due)
       }: periodic sample skipped`,
     );
     return;
   }
-  const timestamp = isoAt(due + (tx.sampleOffsetMs ?? d.state.timeOffsetMs));
+  const timestamp = formatIso(due + (tx.sampleOffsetMs ?? d.state.timeOffsetMs));
   sample(d, c, c.measurement, "Sample.Periodic", timestamp);
 }
 
@@ -471,13 +467,13 @@ export function alignedFired(d: Draft, due: number): void {
   const boundary = nearestClockBoundary(due + d.state.timeOffsetMs, interval);
   const last = d.state.alignedBoundary;
   if (last !== undefined && boundary <= last) {
-    d.note(`clock-aligned boundary ${isoAt(boundary)} already sampled: skipped`);
+    d.note(`clock-aligned boundary ${formatIso(boundary)} already sampled: skipped`);
     armAligned(d);
     return;
   }
   d.set({ alignedBoundary: boundary });
   armAligned(d);
-  const timestamp = isoAt(boundary);
+  const timestamp = formatIso(boundary);
   const since = due - interval * 1000;
   for (const c of d.state.connectors) {
     if (c.measurement === undefined) continue;
@@ -624,7 +620,7 @@ export function transactionStarted(
     "Transaction.Begin",
     since,
     start.meterStartWh,
-    isoAt(startedAt),
+    formatIso(startedAt),
     start.signedMeterValue,
   );
   d.updateConnector(connectorId, {
@@ -751,7 +747,7 @@ export function transactionData(
     "Transaction.End",
     started,
     stop.energyWhImport,
-    isoAt(Date.parse(stop.timestamp)),
+    formatIso(parseIso(stop.timestamp)),
     stop.signedMeterValue,
   );
   let data = [...(c.transaction?.meterValues ?? [])];
