@@ -6,7 +6,7 @@
  */
 import type { ConnectorState, OutgoingCall, PendingCallback, State } from "./state.ts";
 import { encodeError, encodeResult, type OcppErrorCode } from "./rpc_frame.ts";
-import { formatIso } from "./iso_time.ts";
+import { formatIso, parseIso } from "./iso_time.ts";
 
 /** A firmware callback the shell must call; its result comes back as a `CallbackCompleted` event. */
 export interface CallbackEffect {
@@ -60,8 +60,8 @@ export interface Effects {
 export class Draft {
   /** The state as changed so far. */
   state: State;
-  /** Event time, ms since the epoch. */
-  readonly now: number;
+  /** The event's time as given: ms since the epoch, or its ISO text until first read. */
+  #time: number | string;
   /** Id of the event being folded (base of derived message ids). */
   readonly eventId: string;
   /** The effects derived so far. */
@@ -87,12 +87,22 @@ export class Draft {
    */
   readonly encode: boolean;
 
-  /** Starts a draft of `state` for the event `eventId` at `now`. */
-  constructor(state: State, eventId: string, now: number, encode = true) {
+  /**
+   * Starts a draft of `state` for the event `eventId` at `now`: ms since the epoch, or the
+   * event's ISO timestamp, parsed when {@linkcode Draft.now} is first read (most events of a
+   * log, e.g. meter readings, never need their time).
+   */
+  constructor(state: State, eventId: string, now: number | string, encode = true) {
     this.state = state;
     this.eventId = eventId;
-    this.now = now;
+    this.#time = now;
     this.encode = encode;
+  }
+
+  /** Event time, ms since the epoch. */
+  get now(): number {
+    const time = this.#time;
+    return typeof time === "number" ? time : (this.#time = parseIso(time));
   }
 
   /** Merges top-level fields into the state. */

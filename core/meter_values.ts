@@ -559,9 +559,32 @@ export function validateMeasurandKey(
 export function formatReading(value: number): string {
   // A safe integer's digits are exact: what toFixed writes before ".00" (and -0 gives "0").
   if (Number.isSafeInteger(value)) return `${value}.00`;
+  const magnitude = Math.abs(value);
+  const scaled = magnitude * 100;
+  if (scaled < FAST_SCALED_LIMIT) {
+    // Below 2^32, `scaled` is within 2^-21 of the exact product: unless its fraction is near
+    // one half, it rounds to the same number of cents as toFixed, which rounds the exact value.
+    const floor = Math.floor(scaled);
+    const fraction = scaled - floor;
+    if (fraction < 0.5 - TIE_MARGIN || fraction > 0.5 + TIE_MARGIN) {
+      const cents = fraction < 0.5 ? floor : floor + 1;
+      if (cents === 0) return "0.00";
+      const rest = cents % 100;
+      return `${value < 0 ? "-" : ""}${(cents - rest) / 100}.${TWO_DIGITS[rest]}`;
+    }
+  }
   const s = value.toFixed(2);
   return s === "-0.00" ? "0.00" : s;
 }
+
+/** Readings × 100 below this are rounded without `toFixed` (see {@linkcode formatReading}). */
+const FAST_SCALED_LIMIT = 2 ** 32;
+/** How close to a tie (x.5 cents) a reading goes to `toFixed`: far above the error (2^-21). */
+const TIE_MARGIN = 1e-4;
+const TWO_DIGITS: readonly string[] = Array.from(
+  { length: 100 },
+  (_, i) => String(i).padStart(2, "0"),
+);
 
 const LOCATION_BY_LOWER: ReadonlyMap<string, Location> = new Map(
   LOCATIONS.map((l) => [l.toLowerCase(), l]),
@@ -797,15 +820,16 @@ interface Built {
   readonly meterValue: MeterValue;
   readonly sampledValue: readonly SampledValue[];
   readonly length: number;
-  readonly texts: readonly string[];
+  /** The JSON text of the sampled values, comma-separated (without the brackets). */
+  readonly text: string;
 }
 
 const recent: (Built | undefined)[] = new Array(RECENT).fill(undefined);
 let recentNext = 0;
 
-function remember(meterValue: MeterValue, texts: readonly string[]): void {
+function remember(meterValue: MeterValue, text: string): void {
   const { sampledValue } = meterValue;
-  recent[recentNext] = { meterValue, sampledValue, length: sampledValue.length, texts };
+  recent[recentNext] = { meterValue, sampledValue, length: sampledValue.length, text };
   recentNext = (recentNext + 1) % RECENT;
 }
 
@@ -832,8 +856,7 @@ export function meterValueJson(meterValue: MeterValue): string {
   if (built === undefined || built.sampledValue !== values || built.length !== values.length) {
     return JSON.stringify(meterValue);
   }
-  const texts = built.texts.join(",");
-  return `{"timestamp":${JSON.stringify(meterValue.timestamp)},"sampledValue":[${texts}]}`;
+  return `{"timestamp":${JSON.stringify(meterValue.timestamp)},"sampledValue":[${built.text}]}`;
 }
 
 function isObjectArray(value: unknown): value is MeterValue[] {
@@ -901,7 +924,7 @@ export function buildMeterValue(
   timestampOverride?: string,
 ): MeterValue | undefined {
   const values: SampledValue[] = [];
-  const texts: string[] = [];
+  let text = "";
   for (const [name, phases] of selectionOf(measurands)) {
     for (const { shape, values: readings } of sources(name, measurement, offered)) {
       let shapeTails: readonly string[] | undefined;
@@ -914,13 +937,13 @@ export function buildMeterValue(
         const value = formatReading(reading);
         values.push(sampledValue(value, context, name, phase, shape));
         shapeTails ??= tailsOf(shape, name, context);
-        texts.push(VALUE_OPEN + value + shapeTails[i]);
+        text += (text === "" ? VALUE_OPEN : "," + VALUE_OPEN) + value + shapeTails[i];
       }
     }
   }
   if (values.length === 0) return undefined;
   const timestamp = timestampOverride ?? measurement.powerMeter.timestamp;
   const meterValue: MeterValue = { timestamp, sampledValue: values };
-  remember(meterValue, texts);
+  remember(meterValue, text);
   return meterValue;
 }

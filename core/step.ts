@@ -7,7 +7,6 @@
  */
 import type { ChargePointEvent, EventData } from "../events/mod.ts";
 import { Draft, type Effects } from "./draft.ts";
-import { parseIso } from "./iso_time.ts";
 import { armHeartbeat, armPing, TIMER_HEARTBEAT, TIMER_PING, TIMER_PONG } from "./link_timers.ts";
 import { initialState, newConnector, type State } from "./state.ts";
 import { configurationAtStart, intKey } from "./configuration.ts";
@@ -93,7 +92,7 @@ export function step(
   event: ChargePointEvent,
   options: { readonly frames?: boolean } = {},
 ): StepResult {
-  const d = new Draft(state, event.id, parseIso(event.at), options.frames ?? true);
+  const d = new Draft(state, event.id, event.at, options.frames ?? true);
   settleRaised(d, event);
   reduce(d, event);
   reconcileReservations(d);

@@ -121,7 +121,17 @@ Deno.test("formatReading: toFixed(2) (with -0.00 as 0.00) for any number", () =>
   };
   fc.assert(
     fc.property(
-      fc.oneof(fc.integer(), fc.maxSafeInteger(), fc.double({ noNaN: true }), fc.constant(2 ** 53)),
+      fc.oneof(
+        fc.integer(),
+        fc.maxSafeInteger(),
+        fc.double({ noNaN: true }),
+        fc.constant(2 ** 53),
+        // Readings of meters: up to 3 decimals, ties (x.xx5) included, around 2^32 cents.
+        fc.integer({ min: -1e12, max: 1e12 }).map((n) => n / 1000),
+        fc.integer({ min: -1e9, max: 1e9 }).map((n) => n / 100 + 0.005),
+        fc.double({ min: 4.2e7, max: 4.4e7, noNaN: true }),
+        fc.double({ min: -1, max: 1, noNaN: true }),
+      ),
       (v) => strictEqual(formatReading(v), exact(v)),
     ),
     { numRuns: 10_000 },
