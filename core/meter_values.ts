@@ -616,12 +616,6 @@ interface Shape {
   readonly phases: readonly (Phase | undefined)[];
 }
 
-/** What one configured measurand contributes: a shape and a value (or none) per phase of it. */
-interface Source {
-  readonly shape: Shape;
-  readonly values: readonly (number | undefined)[];
-}
-
 const TOTAL_AND_PHASES = [undefined, "L1", "L2", "L3"] as const;
 const ENERGY_IMPORT: Shape = { unit: "Wh", location: "Outlet", phases: TOTAL_AND_PHASES };
 const ENERGY_EXPORT: Shape = { unit: "Wh", phases: TOTAL_AND_PHASES };
@@ -651,82 +645,153 @@ function locatedShape(unit: UnitOfMeasure | undefined, location: Location | unde
   return shape;
 }
 
-function located(
-  entry: LocatedValue | undefined,
-  unit: UnitOfMeasure | undefined,
-  fallback: Location | undefined,
-): Source[] {
-  if (entry === undefined) return [];
-  const location = entry.location === undefined ? fallback : toLocation(entry.location);
-  return [{ shape: locatedShape(unit, location), values: [entry.value] }];
+/** The imported part of a signed power reading (positive into the EV): the value where ≥ 0. */
+function imported(v: number | undefined): number | undefined {
+  return v === undefined ? undefined : Math.max(0, v);
+}
+
+/** The exported part of a signed power reading: minus the value where ≤ 0, else 0. */
+function exported(v: number | undefined): number | undefined {
+  return v === undefined ? undefined : Math.max(0, -v);
 }
 
 /**
- * A power reading in one direction: the signed total and L1..L3 (positive into the EV) as
- * `import`ed (the value where ≥ 0, else 0) or exported (minus the value where ≤ 0, else 0).
+ * The sampled values of one meter value as they are built, with their JSON text: the readings
+ * of each configured measurand are added one by one, straight from the measurement.
  */
-function flow(shape: Shape, imported: boolean, values: readonly (number | undefined)[]): Source[] {
-  const part = (v: number | undefined) =>
-    v === undefined ? undefined : imported ? Math.max(0, v) : Math.max(0, -v);
-  return [{ shape, values: values.map(part) }];
+class MeterValueBuilder {
+  readonly values: SampledValue[] = [];
+  /** The JSON text of `values`, comma-separated. */
+  text = "";
+  readonly #context: ReadingContext;
+  #measurand: Measurand = "Energy.Active.Import.Register";
+  #phases: "all" | ReadonlySet<Phase> = "all";
+  #shape: Shape | undefined;
+  #tails: readonly string[] = [];
+
+  constructor(context: ReadingContext) {
+    this.#context = context;
+  }
+
+  /** The readings added next are of `measurand`, keeping those of `phases`. */
+  select(measurand: Measurand, phases: "all" | ReadonlySet<Phase>): void {
+    this.#measurand = measurand;
+    this.#phases = phases;
+    this.#shape = undefined;
+  }
+
+  /** Adds reading `i` of `shape` (its phase is `shape.phases[i]`), unless absent or not selected. */
+  add(shape: Shape, i: number, reading: number | undefined): void {
+    if (reading === undefined || !Number.isFinite(reading)) return;
+    const phase = shape.phases[i];
+    const phases = this.#phases;
+    if (phases !== "all" && (phase === undefined || !phases.has(phase))) return;
+    if (shape !== this.#shape) {
+      this.#shape = shape;
+      this.#tails = tailsOf(shape, this.#measurand, this.#context);
+    }
+    // Digits, sign, point (or an exponent): JSON text without escaping.
+    const value = formatReading(reading);
+    this.values.push(sampledValue(value, this.#context, this.#measurand, phase, shape));
+    this.text += (this.text === "" ? VALUE_OPEN : "," + VALUE_OPEN) + value + this.#tails[i];
+  }
+
+  /** Adds a total and up to three phases (the order of `TOTAL_AND_PHASES`). */
+  addPhases(
+    shape: Shape,
+    total: number | undefined,
+    l1: number | undefined,
+    l2: number | undefined,
+    l3: number | undefined,
+  ): void {
+    this.add(shape, 0, total);
+    this.add(shape, 1, l1);
+    this.add(shape, 2, l2);
+    this.add(shape, 3, l3);
+  }
+
+  /** Adds a located value (SoC, Temperature, RPM) with the location given or `fallback`. */
+  addLocated(
+    entry: LocatedValue | undefined,
+    unit: UnitOfMeasure | undefined,
+    fallback: Location | undefined,
+  ): void {
+    if (entry === undefined) return;
+    const location = entry.location === undefined ? fallback : toLocation(entry.location);
+    this.add(locatedShape(unit, location), 0, entry.value);
+  }
 }
 
-function sources(
+/** Adds the readings of `measurand` that `m` (and `offered`) give to `b`. */
+function addReadings(
+  b: MeterValueBuilder,
   measurand: Measurand,
   m: MeasurementData,
   offered: { currentA?: number; powerW?: number } | undefined,
-): Source[] {
+): void {
   const pm = m.powerMeter;
   switch (measurand) {
     case "Energy.Active.Import.Register": {
       const e = pm.energyWhImport;
-      return [{ shape: ENERGY_IMPORT, values: [e.total, e.L1, e.L2, e.L3] }];
+      b.addPhases(ENERGY_IMPORT, e.total, e.L1, e.L2, e.L3);
+      return;
     }
     case "Energy.Active.Export.Register": {
       const e = pm.energyWhExport;
-      if (e === undefined) return [];
-      return [{ shape: ENERGY_EXPORT, values: [e.total, e.L1, e.L2, e.L3] }];
+      if (e !== undefined) b.addPhases(ENERGY_EXPORT, e.total, e.L1, e.L2, e.L3);
+      return;
     }
     case "Power.Active.Import":
     case "Power.Active.Export": {
       const p = pm.powerW;
-      if (p === undefined) return [];
-      return flow(POWER, measurand === "Power.Active.Import", [p.total, p.L1, p.L2, p.L3]);
+      if (p === undefined) return;
+      const part = measurand === "Power.Active.Import" ? imported : exported;
+      b.addPhases(POWER, part(p.total), part(p.L1), part(p.L2), part(p.L3));
+      return;
     }
     case "Power.Reactive.Import":
     case "Power.Reactive.Export": {
       const q = pm.var;
-      if (q === undefined) return [];
-      const values = [q.total, q.VARphA, q.VARphB, q.VARphC];
-      return flow(REACTIVE, measurand === "Power.Reactive.Import", values);
+      if (q === undefined) return;
+      const part = measurand === "Power.Reactive.Import" ? imported : exported;
+      b.addPhases(REACTIVE, part(q.total), part(q.VARphA), part(q.VARphB), part(q.VARphC));
+      return;
     }
     case "Voltage": {
       const v = pm.voltageV;
-      if (v === undefined) return [];
-      return [{ shape: VOLTAGE, values: [v.DC, v.L1, v.L2, v.L3] }];
+      if (v !== undefined) b.addPhases(VOLTAGE, v.DC, v.L1, v.L2, v.L3);
+      return;
     }
     case "Current.Import": {
       const c = pm.currentA;
-      if (c === undefined) return [];
-      return [{ shape: CURRENT, values: [c.DC, c.L1, c.L2, c.L3, c.N] }];
+      if (c === undefined) return;
+      b.addPhases(CURRENT, c.DC, c.L1, c.L2, c.L3);
+      b.add(CURRENT, 4, c.N);
+      return;
     }
     case "Frequency": {
       const f = pm.frequencyHz;
-      if (f === undefined) return [];
-      return [{ shape: FREQUENCY, values: [f.L1, f.L2, f.L3] }];
+      if (f === undefined) return;
+      b.add(FREQUENCY, 0, f.L1);
+      b.add(FREQUENCY, 1, f.L2);
+      b.add(FREQUENCY, 2, f.L3);
+      return;
     }
     case "Current.Offered":
-      return [{ shape: CURRENT_OFFERED, values: [offered?.currentA] }];
+      b.add(CURRENT_OFFERED, 0, offered?.currentA);
+      return;
     case "Power.Offered":
-      return [{ shape: POWER_OFFERED, values: [offered?.powerW] }];
+      b.add(POWER_OFFERED, 0, offered?.powerW);
+      return;
     case "SoC":
-      return located(m.socPercent, "Percent", "EV");
+      b.addLocated(m.socPercent, "Percent", "EV");
+      return;
     case "Temperature":
-      return (m.temperatureC ?? []).flatMap((t) => located(t, "Celsius", undefined));
+      for (const t of m.temperatureC ?? []) b.addLocated(t, "Celsius", undefined);
+      return;
     case "RPM":
-      return located(m.rpm, undefined, undefined);
-    default:
-      return [];
+      b.addLocated(m.rpm, undefined, undefined);
+      return;
   }
 }
 
@@ -923,27 +988,14 @@ export function buildMeterValue(
   offered?: { currentA?: number; powerW?: number },
   timestampOverride?: string,
 ): MeterValue | undefined {
-  const values: SampledValue[] = [];
-  let text = "";
+  const b = new MeterValueBuilder(context);
   for (const [name, phases] of selectionOf(measurands)) {
-    for (const { shape, values: readings } of sources(name, measurement, offered)) {
-      let shapeTails: readonly string[] | undefined;
-      for (let i = 0; i < readings.length; i++) {
-        const reading = readings[i];
-        const phase = shape.phases[i];
-        if (reading === undefined || !Number.isFinite(reading)) continue;
-        if (phases !== "all" && (phase === undefined || !phases.has(phase))) continue;
-        // Digits, sign, point (or an exponent): JSON text without escaping.
-        const value = formatReading(reading);
-        values.push(sampledValue(value, context, name, phase, shape));
-        shapeTails ??= tailsOf(shape, name, context);
-        text += (text === "" ? VALUE_OPEN : "," + VALUE_OPEN) + value + shapeTails[i];
-      }
-    }
+    b.select(name, phases);
+    addReadings(b, name, measurement, offered);
   }
-  if (values.length === 0) return undefined;
+  if (b.values.length === 0) return undefined;
   const timestamp = timestampOverride ?? measurement.powerMeter.timestamp;
-  const meterValue: MeterValue = { timestamp, sampledValue: values };
-  remember(meterValue, text);
+  const meterValue: MeterValue = { timestamp, sampledValue: b.values };
+  remember(meterValue, b.text);
   return meterValue;
 }
