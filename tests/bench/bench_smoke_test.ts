@@ -13,7 +13,8 @@ Deno.test("bench --quick completes and reports numbers for every part", async ()
   const lines: string[] = [];
   const report = await runBench({ quick: true, profile: true, print: (l) => lines.push(l) });
 
-  for (const s of [report.wire.baseline, report.wire.memory, report.wire.sqliteFull]) {
+  const { wire } = report;
+  for (const s of [wire.baseline, wire.memory, wire.sqliteFull, wire.baselineAfterSync]) {
     assert.ok(s.roundTrip.n > 0, `${s.name}: no sample`);
     finite(`${s.name} median`, s.roundTrip.median);
     finite(`${s.name} p95`, s.roundTrip.p95);

@@ -59,6 +59,8 @@ export interface WireResult {
   readonly sqliteFull: WireSubject;
   /** ChargePoint with SqliteEventStore WAL + synchronous NORMAL. */
   readonly sqliteNormal: WireSubject;
+  /** The baseline client, each call right after an fsync of a scratch file (information). */
+  readonly baselineAfterSync: WireSubject;
 }
 
 const ACTION = "SecurityEventNotification";
@@ -76,11 +78,18 @@ interface Runner {
   close(): Promise<void>;
 }
 
-async function bareClient(url: string): Promise<Runner> {
+/**
+ * The bare client. With `syncFile`, each call comes right after (not timed) a 4 KiB write and an
+ * `fdatasync` of that file, as a ChargePoint's call comes after its FULL append: what the sync
+ * alone costs the network round trip that follows (the process slept in the kernel, its caches
+ * went cold), which no store can avoid.
+ */
+async function bareClient(url: string, syncFile?: Deno.FsFile): Promise<Runner> {
+  const page = new Uint8Array(4096).fill(0x2a);
   const client = new RPCClient(
     {
       endpoint: url,
-      identity: "BENCH-BARE",
+      identity: syncFile === undefined ? "BENCH-BARE" : "BENCH-BARE-SYNC",
       protocols: ["ocpp1.6"],
       strictMode: false,
       reconnect: false,
@@ -90,11 +99,17 @@ async function bareClient(url: string): Promise<Runner> {
   );
   await client.connect();
   const runner: Runner = {
-    name: "ocpp-rpc RPCClient (Deno)",
+    name: syncFile === undefined ? "ocpp-rpc RPCClient (Deno)" : "  the same, after an fsync",
     samples: [],
     sync: [],
     spent: 0,
     async once(measure) {
+      if (syncFile !== undefined) {
+        // Overwrite the same page (as the WAL is, after its first checkpoint), then sync it.
+        syncFile.seekSync(0, Deno.SeekMode.Start);
+        syncFile.writeSync(page);
+        syncFile.syncDataSync();
+      }
       const t0 = performance.now();
       await client.call(ACTION, {
         type: "SettingSystemTime",
@@ -206,6 +221,7 @@ export async function wireBench(options: WireOptions): Promise<WireResult> {
   const dir = await Deno.makeTempDir({ prefix: "ocpp16-bench-wire-" });
   const csms = await NodeCsms.start();
   const runners: Runner[] = [];
+  const syncFile = await Deno.open(`${dir}/sync-probe`, { write: true, create: true });
   const watchdog = setInterval(() => {
     for (const r of runners) r.check?.(performance.now());
   }, 1000);
@@ -235,6 +251,7 @@ export async function wireBench(options: WireOptions): Promise<WireResult> {
         new SqliteEventStore(`${dir}/normal.sqlite`, { synchronous: "NORMAL" }),
       ),
     );
+    runners.push(await bareClient(csms.url, syncFile));
     for (const r of runners) for (let i = 0; i < options.warmup; i++) await r.once(false);
     const perRound = Math.max(1, Math.ceil(options.iterations / options.rounds));
     for (let round = 0; round < options.rounds; round++) {
@@ -263,6 +280,7 @@ export async function wireBench(options: WireOptions): Promise<WireResult> {
       memory: subject(runners[1]),
       sqliteFull: subject(runners[2]),
       sqliteNormal: subject(runners[3]),
+      baselineAfterSync: subject(runners[4]),
       ...(nodeBaseline === undefined ? {} : { nodeBaseline }),
     };
   } finally {
@@ -274,6 +292,7 @@ export async function wireBench(options: WireOptions): Promise<WireResult> {
         console.error(`closing ${r.name}: ${String(error)}`);
       }
     }
+    syncFile.close();
     await csms.stop();
     await Deno.remove(dir, { recursive: true });
   }
