@@ -49,13 +49,23 @@ export interface SqliteEventStoreOptions {
   readonly readOnly?: boolean;
 }
 
-interface EventRow {
-  seq: unknown;
-  id: unknown;
-  at: unknown;
-  type: unknown;
-  data: unknown;
+/** A row of `events` as read: `[seq, id, at, type, data]`. */
+type EventRow = readonly unknown[];
+
+/**
+ * node:sqlite's `StatementSync.setReturnArrays` (rows as arrays, not objects: reading a log
+ * takes about a quarter less time), which Deno's type declarations do not list.
+ */
+interface ReturnsArrays {
+  setReturnArrays(enabled: boolean): void;
 }
+
+function returnsArrays(statement: object): statement is ReturnsArrays {
+  return "setReturnArrays" in statement && typeof statement.setReturnArrays === "function";
+}
+
+/** The columns of `events`, in the order of {@linkcode EventRow}. */
+const COLUMNS = ["seq", "id", "at", "type", "data"] as const;
 
 /** Rows fetched per query by `read`. */
 const READ_BATCH = 1024;
@@ -87,6 +97,8 @@ export class SqliteEventStore implements EventStore {
   #db: DatabaseSync;
   #insert: StatementSync;
   #select: StatementSync;
+  /** Whether `#select` gives rows as arrays (else as objects, see {@linkcode ReturnsArrays}). */
+  #arrays: boolean;
   /** Configured FULL: appends sync, except those that defer it. */
   #full: boolean;
   /** Whether `PRAGMA synchronous` is FULL now (it is NORMAL after a deferred append). */
@@ -178,9 +190,12 @@ export class SqliteEventStore implements EventStore {
       this.#insert = db.prepare(
         "INSERT INTO events (seq, id, at, type, data) VALUES (?, ?, ?, ?, ?)",
       );
-      this.#select = db.prepare(
-        "SELECT seq, id, at, type, data FROM events WHERE seq >= ? AND seq <= ? ORDER BY seq",
+      const select = db.prepare(
+        `SELECT ${COLUMNS.join(", ")} FROM events WHERE seq >= ? AND seq <= ? ORDER BY seq`,
       );
+      this.#arrays = returnsArrays(select);
+      if (returnsArrays(select)) select.setReturnArrays(true);
+      this.#select = select;
     } catch (error) {
       db.close();
       if (error instanceof StorageError) throw error;
@@ -287,9 +302,12 @@ export class SqliteEventStore implements EventStore {
     if (from > to) return;
     let expected = from;
     while (expected <= to) {
-      let rows: Partial<EventRow>[];
+      let rows: EventRow[];
       try {
-        rows = this.#select.all(expected, Math.min(expected + READ_BATCH - 1, to));
+        const found = this.#select.all(expected, Math.min(expected + READ_BATCH - 1, to));
+        rows = this.#arrays
+          ? found as unknown as EventRow[]
+          : found.map((row) => COLUMNS.map((column) => row[column]));
       } catch (error) {
         throw this.#readError(expected, error);
       }
@@ -407,20 +425,21 @@ export class SqliteEventStore implements EventStore {
   }
 }
 
-function toEvent(row: Partial<EventRow>, expected: number): RecordedEvent {
-  const seq = Number(row.seq);
+function toEvent(row: EventRow, expected: number): RecordedEvent {
+  const [rowSeq, id, at, type, text] = row;
+  const seq = Number(rowSeq);
   if (seq !== expected) {
     throw new StorageError("STORAGE_CORRUPT", `seq ${expected} is missing (found seq ${seq})`);
   }
-  if (typeof row.id !== "string" || typeof row.at !== "string" || typeof row.type !== "string") {
+  if (typeof id !== "string" || typeof at !== "string" || typeof type !== "string") {
     throw new StorageError("STORAGE_CORRUPT", `seq ${seq}: id, at and type must be text`);
   }
-  if (typeof row.data !== "string") {
+  if (typeof text !== "string") {
     throw new StorageError("STORAGE_CORRUPT", `seq ${seq}: data is not JSON text`);
   }
   let data: unknown;
   try {
-    data = JSON.parse(row.data);
+    data = JSON.parse(text);
   } catch (error) {
     throw new StorageError(
       "STORAGE_CORRUPT",
@@ -430,7 +449,7 @@ function toEvent(row: Partial<EventRow>, expected: number): RecordedEvent {
       },
     );
   }
-  return { id: row.id, seq, at: row.at, type: row.type, data };
+  return { id, seq, at, type, data };
 }
 
 function closedError(operation: string): StorageError {

@@ -59,6 +59,31 @@ Deno.test("SqliteEventStore: creates the parent directory; reopening reads every
   });
 });
 
+Deno.test("SqliteEventStore: reads the same without node:sqlite's setReturnArrays (rows as objects)", async () => {
+  await withTempDir((dir) => {
+    const path = `${dir}/events.db`;
+    const writer = new SqliteEventStore(path);
+    for (let seq = 1; seq <= 1500; seq++) writer.append(eventAt(seq)); // two read batches
+    writer.close();
+    const statement = withDb(path, (db) => Object.getPrototypeOf(db.prepare("SELECT 1")));
+    const own = Object.getOwnPropertyDescriptor(statement, "setReturnArrays");
+    ok(own !== undefined, "this runtime has setReturnArrays: the fast path is the one used");
+    // A runtime without it (older Deno): the store falls back to rows as objects.
+    Object.defineProperty(statement, "setReturnArrays", { ...own, value: undefined });
+    let store: SqliteEventStore;
+    try {
+      store = new SqliteEventStore(path, { readOnly: true });
+    } finally {
+      Object.defineProperty(statement, "setReturnArrays", own);
+    }
+    try {
+      deepEqual([...store.read()], Array.from({ length: 1500 }, (_, i) => eventAt(i + 1)));
+    } finally {
+      store.close();
+    }
+  });
+});
+
 Deno.test("SqliteEventStore: WAL mode is on and the schema is recorded", async () => {
   await withTempDir((dir) => {
     const path = `${dir}/events.db`;
