@@ -54,7 +54,7 @@ type EventRow = readonly unknown[];
 
 /**
  * node:sqlite's `StatementSync.setReturnArrays` (rows as arrays, not objects: reading a log
- * takes about a quarter less time), which Deno's type declarations do not list.
+ * takes about a third less time), which Deno's type declarations do not list.
  */
 interface ReturnsArrays {
   setReturnArrays(enabled: boolean): void;
