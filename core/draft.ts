@@ -78,6 +78,8 @@ export class Draft {
     returnValue: undefined,
   };
   #counter = 0;
+  /** Whether `state` is this draft's own copy (see {@linkcode Draft.#own}). */
+  #owned = false;
   #connectorsCopied = false;
   #timersCopied = false;
 
@@ -107,7 +109,24 @@ export class Draft {
 
   /** Merges top-level fields into the state. */
   set(patch: Partial<State>): void {
-    this.state = { ...this.state, ...patch };
+    if (this.#owned) Object.assign(this.state, patch);
+    else {
+      this.state = { ...this.state, ...patch };
+      this.#owned = true;
+    }
+  }
+
+  /**
+   * The state, copied once per step before its first change: the draft's own copy is changed in
+   * place (the state given to the step never is; nothing keeps a reference to a draft's state
+   * from before a change to read after it).
+   */
+  #own(): { -readonly [K in keyof State]: State[K] } {
+    if (!this.#owned) {
+      this.state = { ...this.state };
+      this.#owned = true;
+    }
+    return this.state;
   }
 
   /** Central-system-aligned current time as an ISO string. */
@@ -134,7 +153,7 @@ export class Draft {
       : [...this.state.connectors];
     this.#connectorsCopied = true;
     connectors[id] = { ...this.connector(id), ...patch };
-    if (connectors !== this.state.connectors) this.state = { ...this.state, connectors };
+    if (connectors !== this.state.connectors) this.#own().connectors = connectors;
   }
 
   /** Arms timer `name` at `due` (ms since epoch), replacing an earlier one. */
@@ -150,13 +169,13 @@ export class Draft {
     const timers: Record<string, number> = {};
     const old = this.state.timers;
     for (const key in old) if (key !== name) timers[key] = old[key];
-    this.state = { ...this.state, timers };
+    this.#own().timers = timers;
     this.#timersCopied = true;
   }
 
   #mutableTimers(): Record<string, number> {
     if (!this.#timersCopied) {
-      this.state = { ...this.state, timers: { ...this.state.timers } };
+      this.#own().timers = { ...this.state.timers };
       this.#timersCopied = true;
     }
     return this.state.timers as Record<string, number>;
