@@ -28,9 +28,11 @@ export type ChargePointEvent = {
   };
 }[EventType];
 
+const EVENT_TYPES: ReadonlySet<string> = new Set(Object.keys(EVENT_SCHEMAS));
+
 /** True when `type` names an event of the vocabulary. */
 export function isEventType(type: string): type is EventType {
-  return Object.hasOwn(EVENT_SCHEMAS, type);
+  return EVENT_TYPES.has(type);
 }
 
 /**
