@@ -48,7 +48,7 @@
  *
  * @module
  */
-import type { Draft } from "./draft.ts";
+import type { AnswerEffect, Draft } from "./draft.ts";
 import type { AuthCacheEntry, State } from "./state.ts";
 import { boolKey } from "./configuration.ts";
 import { lookupLocalList } from "./local_auth_list.ts";
@@ -379,7 +379,7 @@ function answer(d: Draft, ref: string, idTag: string, decided: LocalAuthorizatio
     source: decided.source,
   };
   d.note(`authorization of ${idTag}: ${decided.info.status} (${decided.source})`);
-  d.effects.answers.push({ ref, value });
+  d.answer({ ref, value });
 }
 
 function answerOffline(d: Draft, ref: string, idTag: string): void {
@@ -429,6 +429,8 @@ export function settleAuthorizations(d: Draft, restarted: boolean): void {
   const pending = d.state.pendingAuthorizations;
   if (Object.keys(pending).length === 0) return;
   const answers = d.effects.answers;
+  /** The answers with those of pending authorizations settled (a copy, once one is). */
+  let settledAnswers: AnswerEffect[] | undefined;
   let left: Record<string, string> | undefined;
   for (let i = 0; i < answers.length; i++) {
     const { ref, value } = answers[i];
@@ -444,7 +446,7 @@ export function settleAuthorizations(d: Draft, restarted: boolean): void {
         payload: { idTagInfo: infoOf(info as AuthorizationInfo) },
         source: "csms",
       };
-      answers[i] = { ref, value: settled };
+      (settledAnswers ??= [...answers])[i] = { ref, value: settled };
       continue;
     }
     d.note(`Authorize for ${idTag} failed (${String(v.reason)}): decided offline`);
@@ -456,8 +458,9 @@ export function settleAuthorizations(d: Draft, restarted: boolean): void {
       payload: { idTagInfo: decided.info },
       source: decided.source,
     };
-    answers[i] = { ref, value: offline };
+    (settledAnswers ??= [...answers])[i] = { ref, value: offline };
   }
+  if (settledAnswers !== undefined) d.effects.answers = settledAnswers;
   if (restarted) {
     d.note(`${Object.keys(left ?? pending).length} pending authorization(s) abandoned: restart`);
     left = {};

@@ -379,7 +379,7 @@ export function reduceHandler(d: Draft, event: HandlerEvent): void {
 
 /** Raises a security event from inside the core (appended as a follow-up event). */
 export function raiseSecurityEvent(d: Draft, eventType: string, techInfo?: string): void {
-  d.effects.raise.push({
+  d.raise({
     type: "SecurityEventOccurred",
     data: {
       eventType,

@@ -75,7 +75,7 @@ export function settleRaised(d: Draft, event: ChargePointEvent): void {
  * import { Draft } from "./draft.ts";
  * import { initialState } from "./state.ts";
  * const d = new Draft(initialState(), "01JD0000000000000000000000", 0);
- * d.effects.raise.push({ type: "TransactionMessagesDropped", data: { reason: "full", messages: [] } });
+ * d.raise({ type: "TransactionMessagesDropped", data: { reason: "full", messages: [] } });
  * keepRaised(d);
  * console.log(d.state.raising.length); // 1
  * ```
@@ -113,7 +113,7 @@ export function raiseAgain(d: Draft): void {
   for (const r of pending) {
     if (DECIDED_AT_START.has(r.type)) continue;
     d.note(`${r.type} raised by the previous process and not recorded: raised again`);
-    d.effects.raise.push({ type: r.type, data: r.data });
+    d.raise({ type: r.type, data: r.data });
   }
 }
 
@@ -164,7 +164,7 @@ export function stopUnresumedTransactions(
     d.note(
       `connector ${c.id}: transaction of session ${tx.sessionId} not resumed after the restart: stopped (PowerLoss)`,
     );
-    d.effects.raise.push({
+    d.raise({
       type: "TransactionStopped",
       data: {
         connector: c.id,
@@ -174,7 +174,7 @@ export function stopUnresumedTransactions(
         energyWhImport: last.energyWh,
       },
     });
-    d.effects.raise.push({
+    d.raise({
       type: "SessionStopped",
       data: { connector: c.id, sessionId: c.sessionId ?? tx.sessionId },
     });

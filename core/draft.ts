@@ -18,10 +18,29 @@ export interface CallbackEffect {
   readonly args: readonly unknown[];
 }
 
-/** Everything a step asks the shell to do. Replay ignores all but `frames`. */
+/** An answer for a caller waiting on a request (keyed by the id of the event that asked). */
+export interface AnswerEffect {
+  /** Id of the event that asked. */
+  readonly ref: string;
+  /** The answer. */
+  readonly value: unknown;
+}
+
+/** A follow-up event to append. */
+export interface RaisedEffect {
+  /** Event type. */
+  readonly type: string;
+  /** Event data. */
+  readonly data: unknown;
+}
+
+/**
+ * Everything a step asks the shell to do. Replay ignores all but `frames`. The lists are empty
+ * (one shared frozen array) until the step adds to them: most steps add nothing.
+ */
 export interface Effects {
   /** Exact text of the OCPP-J frames to send, in order. */
-  readonly frames: string[];
+  readonly frames: readonly string[];
   /** Open the connection to the central system. */
   connect: boolean;
   /** Close the connection. */
@@ -29,20 +48,30 @@ export interface Effects {
   /** Send a WebSocket ping. */
   ping: boolean;
   /** Firmware callbacks to call. */
-  readonly callbacks: CallbackEffect[];
+  readonly callbacks: readonly CallbackEffect[];
   /** Answers for callers waiting on a request (keyed by the id of the event that asked). */
-  readonly answers: { ref: string; value: unknown }[];
+  readonly answers: readonly AnswerEffect[];
   /** Follow-up events to append (e.g. a security event the core raises itself). */
-  readonly raise: { type: string; data: unknown }[];
+  readonly raise: readonly RaisedEffect[];
   /** Why something was ignored or dropped, for the logger (debug level). */
-  readonly notes: string[];
+  readonly notes: readonly string[];
   /**
    * What the operator should see (e.g. a configuration value the central system sent and the
    * charge point refused, with the reason), for the logger at warn level.
    */
-  readonly warnings: string[];
+  readonly warnings: readonly string[];
   /** Return value of a synchronous handler (e.g. `onChangeAvailability`). */
   returnValue: unknown;
+}
+
+/** The empty list every list of effects starts as. */
+const NONE: readonly never[] = Object.freeze([]);
+
+/** `list` with `value` added: a new list for {@linkcode NONE}, else `list` itself, grown. */
+function added<T>(list: readonly T[], value: T): readonly T[] {
+  if (list === NONE) return [value];
+  (list as T[]).push(value);
+  return list;
 }
 
 /**
@@ -65,16 +94,16 @@ export class Draft {
   /** Id of the event being folded (base of derived message ids). */
   readonly eventId: string;
   /** The effects derived so far. */
-  readonly effects: Effects = {
-    frames: [],
+  readonly effects: { -readonly [K in keyof Effects]: Effects[K] } = {
+    frames: NONE,
     connect: false,
     disconnect: false,
     ping: false,
-    callbacks: [],
-    answers: [],
-    raise: [],
-    notes: [],
-    warnings: [],
+    callbacks: NONE,
+    answers: NONE,
+    raise: NONE,
+    notes: NONE,
+    warnings: NONE,
     returnValue: undefined,
   };
   #counter = 0;
@@ -197,7 +226,7 @@ export class Draft {
   /** Asks the shell to call a firmware callback; returns the reference of its result event. */
   callback(name: string, ...args: unknown[]): string {
     const ref = this.nextId();
-    this.effects.callbacks.push({ name, ref, args });
+    this.effects.callbacks = added(this.effects.callbacks, { name, ref, args });
     return ref;
   }
 
@@ -221,24 +250,39 @@ export class Draft {
 
   /** Answers a central system CALL with a CALLRESULT. */
   reply(messageId: string, payload: object): void {
-    if (this.encode) this.effects.frames.push(encodeResult(messageId, payload));
+    if (this.encode) this.send(encodeResult(messageId, payload));
   }
 
   /** Answers a central system CALL with a CALLERROR. */
   replyError(messageId: string, code: OcppErrorCode, description: string): void {
     if (this.encode) {
-      this.effects.frames.push(encodeError(messageId, code, description.slice(0, 255), {}));
+      this.send(encodeError(messageId, code, description.slice(0, 255), {}));
     }
+  }
+
+  /** Sends the OCPP-J frame `frame`. */
+  send(frame: string): void {
+    this.effects.frames = added(this.effects.frames, frame);
+  }
+
+  /** Answers the caller waiting on the request of the event `answer.ref`. */
+  answer(answer: AnswerEffect): void {
+    this.effects.answers = added(this.effects.answers, answer);
+  }
+
+  /** Appends the follow-up event `raised` after this one. */
+  raise(raised: RaisedEffect): void {
+    this.effects.raise = added(this.effects.raise, raised);
   }
 
   /** Records why something was ignored. */
   note(text: string): void {
-    this.effects.notes.push(text);
+    this.effects.notes = added(this.effects.notes, text);
   }
 
   /** Records something the operator should see (logged at warn level). */
   warn(text: string): void {
-    this.effects.warnings.push(text);
+    this.effects.warnings = added(this.effects.warnings, text);
   }
 
   /** Adds a CALL to the outbox. */

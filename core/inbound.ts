@@ -135,7 +135,7 @@ function answered(d: Draft, call: OutgoingCall, payload: Record<string, unknown>
     }
   }
   if (call.ref !== undefined) {
-    d.effects.answers.push({ ref: call.ref, value: { ok: true, payload } });
+    d.answer({ ref: call.ref, value: { ok: true, payload } });
   }
 }
 

@@ -152,7 +152,7 @@ export function sendNormal(
 ): void {
   if (!canSendNormal(d)) {
     d.note(`${action} not sent: ${d.state.link === "Open" ? "not accepted yet" : "offline"}`);
-    if (ref !== undefined) d.effects.answers.push({ ref, value: { ok: false, reason: "offline" } });
+    if (ref !== undefined) d.answer({ ref, value: { ok: false, reason: "offline" } });
     return;
   }
   d.enqueue({ action, payload, kind: "normal", ...(ref === undefined ? {} : { ref }) });
@@ -244,7 +244,7 @@ function payloadToSend(d: Draft, call: OutgoingCall): Readonly<Record<string, un
 function transmit(d: Draft, call: OutgoingCall): void {
   if (d.encode) {
     const payload = payloadToSend(d, call);
-    d.effects.frames.push(
+    d.send(
       call.action === "MeterValues" || call.action === "StopTransaction"
         ? encodeCallJson(call.id, call.action, meterValuesPayloadJson(payload))
         : encodeCall(call.id, call.action, payload),
@@ -462,7 +462,7 @@ export function failed(d: Draft, call: OutgoingCall, reason: string): void {
     d.note(`${call.action} ${call.id} failed (${reason})`);
   }
   if (dropped && call.ref !== undefined) {
-    d.effects.answers.push({ ref: call.ref, value: { ok: false, reason } });
+    d.answer({ ref: call.ref, value: { ok: false, reason } });
   }
 }
 
@@ -498,7 +498,7 @@ function raiseFailed(
   outcome: "Retry" | "Dropped",
   retryAt?: number,
 ): void {
-  d.effects.raise.push({
+  d.raise({
     type: "TransactionMessageFailed",
     data: {
       messageId: call.id,
@@ -544,7 +544,7 @@ function makeRoom(d: Draft): void {
     action: c.action,
   }));
   d.note(`outbox full (MessageQueueSizeThreshold ${limit}): ${messages.length} CALL(s) dropped`);
-  d.effects.raise.push({
+  d.raise({
     type: "TransactionMessagesDropped",
     data: { reason: `MessageQueueSizeThreshold ${limit} reached`, messages },
   });
@@ -623,12 +623,12 @@ export function linkLost(d: Draft): void {
   if (call !== undefined && call.kind === "transaction") {
     outbox = outbox.unshift({ ...call, attempts: Math.max(0, call.attempts - 1) });
   } else if (call !== undefined && call.ref !== undefined) {
-    d.effects.answers.push({ ref: call.ref, value: { ok: false, reason: "offline" } });
+    d.answer({ ref: call.ref, value: { ok: false, reason: "offline" } });
   }
   const dropped = [...outbox].filter((c) => c.kind === "normal");
   for (const c of dropped) {
     if (c.ref !== undefined) {
-      d.effects.answers.push({ ref: c.ref, value: { ok: false, reason: "offline" } });
+      d.answer({ ref: c.ref, value: { ok: false, reason: "offline" } });
     }
   }
   if (dropped.length > 0) {
