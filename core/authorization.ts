@@ -429,7 +429,7 @@ export function settleAuthorizations(d: Draft, restarted: boolean): void {
   const pending = d.state.pendingAuthorizations;
   if (Object.keys(pending).length === 0) return;
   const answers = d.effects.answers;
-  /** The answers with those of pending authorizations settled (a copy, once one is). */
+  // The answers with those of pending authorizations settled (a copy, once one is).
   let settledAnswers: AnswerEffect[] | undefined;
   let left: Record<string, string> | undefined;
   for (let i = 0; i < answers.length; i++) {
