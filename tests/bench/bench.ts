@@ -93,13 +93,25 @@ const SIZES = {
       nodeClient: true,
     },
     logEvents: 150_000,
-    replay: { repetitions: 3, childRepetitions: 7, samplesPerType: 500, minMsPerType: 100 },
+    replay: {
+      repetitions: 3,
+      childRepetitions: 7,
+      childProcesses: 3,
+      samplesPerType: 500,
+      minMsPerType: 100,
+    },
     append: { memoryEvents: 200_000, sqliteEvents: 50_000, budgetMs: 5_000 },
   },
   quick: {
     wire: { warmup: 5, iterations: 20, rounds: 2, budgetMsPerSubject: 2_000, nodeClient: true },
     logEvents: 3_000,
-    replay: { repetitions: 1, childRepetitions: 1, samplesPerType: 20, minMsPerType: 2 },
+    replay: {
+      repetitions: 1,
+      childRepetitions: 1,
+      childProcesses: 1,
+      samplesPerType: 20,
+      minMsPerType: 2,
+    },
     append: { memoryEvents: 2_000, sqliteEvents: 200, budgetMs: 500 },
   },
 } as const;
@@ -187,7 +199,9 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
   // ---- 2. replay ----------------------------------------------------------------------------
   t = performance.now();
   const log = await generateSessionLog({ targetEvents: sizes.logEvents });
-  const denseRate = await replayRateInChild(log.store, sizes.replay.childRepetitions);
+  const { childRepetitions, childProcesses } = sizes.replay;
+  const dense = await replayRateInChild(log.store, childRepetitions, childProcesses);
+  const denseRate = dense.rate;
   const rep = replayBench(log.store, sizes.replay);
   const startup = await startupBench(log.store, sizes.replay.repetitions);
   // The same simulation as the field would log it: the meter read every second (as EVerest's
@@ -200,7 +214,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
     });
     return {
       events: l.events,
-      rate: await replayRateInChild(l.store, sizes.replay.childRepetitions),
+      ...await replayRateInChild(l.store, childRepetitions, childProcesses),
     };
   })();
   partMs.replay = performance.now() - t;
@@ -244,6 +258,12 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
       targeted ? ((r as number) >= M ? "met" : "MISSED") : "",
     ]),
   ]));
+  const rates = (r: readonly number[]) => r.map((v) => fmt(v)).join(" / ");
+  print(
+    `   in a process of its own: the median of ${childProcesses} processes run one after the ` +
+      `other, each the mean of ${childRepetitions} runs after a warm-up run: dense log ` +
+      `${rates(dense.rates)}, field-rate log ${rates(field.rates)} events/s.`,
+  );
   print(
     `   ChargePoint.start() on the SQLite file (read + type check + fold without frames + ` +
       `set-up): ${fmt(startup.startMs, 1)} ms for ${fmt(startup.events)} events = ` +

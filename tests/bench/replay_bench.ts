@@ -169,37 +169,58 @@ export function replayBench(store: EventStore, options: ReplayOptions): ReplayRe
   };
 }
 
+/** What {@linkcode replayRateInChild} measured. */
+export interface ChildReplayRate {
+  /** The median of `rates`, events/s. */
+  readonly rate: number;
+  /** The rate of each process, in the order they ran, events/s. */
+  readonly rates: readonly number[];
+}
+
 /**
- * `replay()` of `store`'s log in a fresh Deno process (see `replay_child.ts`), events/s over
- * `repetitions` timed runs after a warm-up run. The process holds only the log and
- * the result, as a user's replay does: in the benchmark's own process, the garbage collector
- * also walks the benchmark's copies of the log, and the rate varies with what ran before.
+ * `replay()` of `store`'s log in fresh Deno processes (see `replay_child.ts`), one after the
+ * other: in each, events/s over `repetitions` timed runs after a warm-up run; the median over
+ * the `processes`. A process holds only the log and the result, as a user's replay does: in the
+ * benchmark's own process, the garbage collector also walks the benchmark's copies of the log,
+ * and the rate varies with what ran before. Whole processes vary too on this machine (by up to
+ * a fifth, the first after the log was built most often), hence several.
  */
-export async function replayRateInChild(store: EventStore, repetitions: number): Promise<number> {
+export async function replayRateInChild(
+  store: EventStore,
+  repetitions: number,
+  processes: number,
+): Promise<ChildReplayRate> {
   const dir = await Deno.makeTempDir({ prefix: "ocpp16-bench-" });
   try {
     const path = `${dir}/log.jsonl`;
     await Deno.writeTextFile(path, exportJsonl(store.read(1)));
     // Nothing of this process's collector left to run beside the child (2 CPUs here).
     makeGc()?.();
-    const child = new URL("./replay_child.ts", import.meta.url).pathname;
-    const output = await new Deno.Command(Deno.execPath(), {
-      args: ["run", `--allow-read=${dir}`, child, path, String(repetitions)],
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const text = new TextDecoder().decode(output.stdout).trim();
-    if (!output.success) {
-      throw new Error(`replay child failed: ${new TextDecoder().decode(output.stderr)}`);
-    }
-    const result = JSON.parse(text) as { events: number; ms: number[] };
-    // The mean, not the median: every few runs, one also pays for the major collection of the
-    // results before it (about 45 MB each), and the median would fall on either side.
-    return rate(result.events * result.ms.length, result.ms.reduce((a, b) => a + b, 0));
+    const rates: number[] = [];
+    for (let i = 0; i < processes; i++) rates.push(await childRate(dir, path, repetitions));
+    return { rate: median(rates), rates };
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+}
+
+/** One child process replaying `path` (see {@linkcode replayRateInChild}), events/s. */
+async function childRate(dir: string, path: string, repetitions: number): Promise<number> {
+  const child = new URL("./replay_child.ts", import.meta.url).pathname;
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", `--allow-read=${dir}`, child, path, String(repetitions)],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(output.stdout).trim();
+  if (!output.success) {
+    throw new Error(`replay child failed: ${new TextDecoder().decode(output.stderr)}`);
+  }
+  const result = JSON.parse(text) as { events: number; ms: number[] };
+  // The mean, not the median: every few runs, one also pays for the major collection of the
+  // results before it (about 45 MB each), and the median would fall on either side.
+  return rate(result.events * result.ms.length, result.ms.reduce((a, b) => a + b, 0));
 }
 
 /** Runs part 4 over `store` (heap numbers are meaningful only with a forced GC). */
