@@ -238,12 +238,12 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
     ["measurement", "events/s", "µs/event", "vs 1M/s", "target", ""],
     ...[
       ["replay(MemoryEventStore), in a process of its own", denseRate, true],
+      ["  the same, in the benchmark's process", rep.replayRate, false],
       [
         `  field-rate log (${fmt(field.events)} events: 1 s readings, 60 s sampling)`,
         field.rate,
         true,
       ],
-      ["  the same, in the benchmark's process", rep.replayRate, false],
       ["replay(SqliteEventStore) (read file + type check + step)", startup.sqliteReplayRate, false],
       ["fold(events) (step with frames, array)", rep.foldRate, false],
       ["  evolve (step without frames, array)", startup.evolveRate, false],
