@@ -6,6 +6,7 @@
 import { mkdir, open, rename, rm } from "node:fs/promises";
 import { dirname } from "node:path";
 import { type RecordedEvent, recordedEventSchema } from "../events/envelope.ts";
+import { canonicalType } from "../events/mod.ts";
 import type { EventStore } from "./event_store.ts";
 import { StorageError } from "./errors.ts";
 
@@ -152,7 +153,7 @@ export function parseJsonl(text: string): RecordedEvent[] {
         cause: result.error,
       });
     }
-    const event: RecordedEvent = result.data;
+    const event: RecordedEvent = { ...result.data, type: canonicalType(result.data.type) };
     if (i > 0 && event.seq !== events[i - 1].seq + 1) {
       throw new StorageError(
         "STORAGE_CORRUPT",

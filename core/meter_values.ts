@@ -661,13 +661,21 @@ function exported(v: number | undefined): number | undefined {
  */
 class MeterValueBuilder {
   readonly values: SampledValue[] = [];
-  /** The JSON text of `values`, comma-separated. */
-  text = "";
+  /**
+   * The JSON text of `values`, comma-separated, less the tail of the last one: each value is
+   * added as two pieces, the tail of the one before joined with the opening of the next (a
+   * constant) and its digits.
+   */
+  #head = "";
+  /** The tail of the last value added (see {@linkcode tailsOf}). */
+  #tail = "";
+  /** The same followed by `,{"value":"`; before the first value, `{"value":"`. */
+  #tailOpen = VALUE_OPEN;
   readonly #context: ReadingContext;
   #measurand: Measurand = "Energy.Active.Import.Register";
   #phases: "all" | ReadonlySet<Phase> = "all";
   #shape: Shape | undefined;
-  #tails: readonly string[] = [];
+  #tails: Tails = { close: [], closeOpen: [] };
 
   constructor(context: ReadingContext) {
     this.#context = context;
@@ -693,7 +701,14 @@ class MeterValueBuilder {
     // Digits, sign, point (or an exponent): JSON text without escaping.
     const value = formatReading(reading);
     this.values.push(sampledValue(value, this.#context, this.#measurand, phase, shape));
-    this.text += (this.text === "" ? VALUE_OPEN : "," + VALUE_OPEN) + value + this.#tails[i];
+    this.#head = this.#head + this.#tailOpen + value;
+    this.#tail = this.#tails.close[i];
+    this.#tailOpen = this.#tails.closeOpen[i];
+  }
+
+  /** The JSON text of `values`, comma-separated. */
+  get text(): string {
+    return this.#head + this.#tail;
   }
 
   /** Adds a total and up to three phases (the order of `TOTAL_AND_PHASES`). */
@@ -852,10 +867,18 @@ function sampledValue(
 /** `{"value":"` : every sampled value built here starts so. */
 const VALUE_OPEN = '{"value":"';
 
-/** The JSON text after each value of `shape` (from its closing quote), by context and measurand. */
-const tails = new Map<Shape, Map<ReadingContext, Map<Measurand, readonly string[]>>>();
+/** The JSON text after each value of a shape (from its closing quote). */
+interface Tails {
+  /** By phase index, up to the end of the sampled value. */
+  readonly close: readonly string[];
+  /** The same followed by the opening of a next sampled value, `,{"value":"`. */
+  readonly closeOpen: readonly string[];
+}
 
-function tailsOf(shape: Shape, measurand: Measurand, context: ReadingContext): readonly string[] {
+/** The tails of each shape, by context and measurand. */
+const tails = new Map<Shape, Map<ReadingContext, Map<Measurand, Tails>>>();
+
+function tailsOf(shape: Shape, measurand: Measurand, context: ReadingContext): Tails {
   let byContext = tails.get(shape);
   if (byContext === undefined) tails.set(shape, byContext = new Map());
   let byMeasurand = byContext.get(context);
@@ -864,9 +887,10 @@ function tailsOf(shape: Shape, measurand: Measurand, context: ReadingContext): r
   if (texts === undefined) {
     // The text of the sampled value with an empty value, less `{"value":"`: exactly what
     // JSON.stringify writes after any value that needs no escaping.
-    texts = shape.phases.map((phase) =>
+    const close = shape.phases.map((phase) =>
       JSON.stringify(sampledValue("", context, measurand, phase, shape)).slice(VALUE_OPEN.length)
     );
+    texts = { close, closeOpen: close.map((tail) => `${tail},${VALUE_OPEN}`) };
     byMeasurand.set(measurand, texts);
   }
   return texts;

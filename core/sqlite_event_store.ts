@@ -7,6 +7,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import type { RecordedEvent } from "../events/envelope.ts";
+import { canonicalType } from "../events/mod.ts";
 import type { AppendOptions, EventStore } from "./event_store.ts";
 import { StorageError } from "./errors.ts";
 
@@ -449,7 +450,7 @@ function toEvent(row: EventRow, expected: number): RecordedEvent {
       },
     );
   }
-  return { id, seq, at, type, data };
+  return { id, seq, at, type: canonicalType(type), data };
 }
 
 function closedError(operation: string): StorageError {

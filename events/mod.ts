@@ -28,11 +28,24 @@ export type ChargePointEvent = {
   };
 }[EventType];
 
-const EVENT_TYPES: ReadonlySet<string> = new Set(Object.keys(EVENT_SCHEMAS));
+/** Each event type, mapped to itself: the string the code's own constants are. */
+const EVENT_TYPES: ReadonlyMap<string, EventType> = new Map(
+  (Object.keys(EVENT_SCHEMAS) as EventType[]).map((type) => [type, type]),
+);
 
 /** True when `type` names an event of the vocabulary. */
 export function isEventType(type: string): type is EventType {
   return EVENT_TYPES.has(type);
+}
+
+/**
+ * `type` as the vocabulary's own string when it names an event type, else `type` itself. Stores
+ * that read events from text (JSON Lines, SQLite) keep this one: V8 tells two strings of the
+ * code apart by identity, while a string parsed from text is compared with every `case` of the
+ * fold's `switch` character by character.
+ */
+export function canonicalType(type: string): string {
+  return EVENT_TYPES.get(type) ?? type;
 }
 
 /**
