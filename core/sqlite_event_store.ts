@@ -194,8 +194,9 @@ export class SqliteEventStore implements EventStore {
       const select = db.prepare(
         `SELECT ${COLUMNS.join(", ")} FROM events WHERE seq >= ? AND seq <= ? ORDER BY seq`,
       );
-      this.#arrays = returnsArrays(select);
-      if (returnsArrays(select)) select.setReturnArrays(true);
+      const arrays = returnsArrays(select);
+      if (arrays) select.setReturnArrays(true);
+      this.#arrays = arrays;
       this.#select = select;
     } catch (error) {
       db.close();
