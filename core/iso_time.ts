@@ -79,7 +79,17 @@ export function parseIso(text: string): number {
     ms;
 }
 
-const TWO_DIGITS: readonly string[] = Array.from(
+/**
+ * `"00"` to `"99"`, indexed by their value: the two-digit fields of a timestamp, and the cents
+ * of a meter reading.
+ *
+ * @example
+ * ```ts
+ * import { TWO_DIGITS } from "./iso_time.ts";
+ * console.log(TWO_DIGITS[7]); // "07"
+ * ```
+ */
+export const TWO_DIGITS: readonly string[] = Array.from(
   { length: 100 },
   (_, i) => String(i).padStart(2, "0"),
 );

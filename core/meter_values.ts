@@ -60,6 +60,7 @@
  * @module
  */
 import type { LocatedValue, MeasurementData } from "../events/measurement.ts";
+import { TWO_DIGITS } from "./iso_time.ts";
 
 /** `true` iff A and B are the same type. */
 type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true
@@ -581,10 +582,6 @@ export function formatReading(value: number): string {
 const FAST_SCALED_LIMIT = 2 ** 32;
 /** How close to a tie (x.5 cents) a reading goes to `toFixed`: far above the error (2^-21). */
 const TIE_MARGIN = 1e-4;
-const TWO_DIGITS: readonly string[] = Array.from(
-  { length: 100 },
-  (_, i) => String(i).padStart(2, "0"),
-);
 
 const LOCATION_BY_LOWER: ReadonlyMap<string, Location> = new Map(
   LOCATIONS.map((l) => [l.toLowerCase(), l]),
